@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers point down only: CLI -> {Report, Affinity, Simulate, Contacts} -> {SequenceIO, Learn} -> C shims.
+let package = Package(
+    name: "BETSeq",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "betseq", targets: ["betseq"]),
+        .library(name: "SequenceIO", targets: ["SequenceIO"]),
+        .library(name: "Affinity", targets: ["Affinity"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C shims: one system library each, found through pkg-config. BLAS and GSL stay in
+        // separate modules because gsl_cblas.h and OpenBLAS's cblas.h clash in one module.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CGSL", path: "Sources/CGSL", pkgConfig: "gsl",
+                       providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+
+        .target(name: "SequenceIO", dependencies: ["CZlib"], path: "Sources/Sequence",
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Learn", dependencies: ["CBLAS"], path: "Sources/Learn"),
+        .target(name: "Affinity", dependencies: ["SequenceIO", "Learn"], path: "Sources/Affinity"),
+        .target(name: "Simulate", dependencies: ["SequenceIO", "CGSL"], path: "Sources/Simulate"),
+        .target(name: "Contacts", dependencies: ["SequenceIO", "Learn"], path: "Sources/Contacts"),
+        .target(name: "Report", dependencies: ["SequenceIO"], path: "Sources/Report"),
+        .executableTarget(
+            name: "betseq",
+            dependencies: [
+                "SequenceIO", "Affinity", "Simulate", "Contacts", "Report",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/CLI"),
+
+        .testTarget(name: "SequenceIOTests", dependencies: ["SequenceIO"], path: "Tests/SequenceIOTests"),
+        .testTarget(name: "AffinityTests", dependencies: ["Affinity", "SequenceIO"], path: "Tests/AffinityTests"),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate"], path: "Tests/SimulateTests"),
+        .testTarget(name: "ContactsTests", dependencies: ["Contacts"], path: "Tests/ContactsTests"),
+        .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], path: "Tests/ReportTests"),
+        .testTarget(name: "CLITests", dependencies: ["betseq"], path: "Tests/CLITests"),
+    ]
+)

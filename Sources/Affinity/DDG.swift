@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SequenceIO
+
+/// Options for `estimateDDG`.
+public struct DDGOptions: Sendable {
+    /// RT in kcal/mol. 0.593 is the BET-seq convention (298 K).
+    public var rt = 0.593
+    /// Added to every bound and reference count. 0 (the default) drops sequences with a zero count.
+    public var pseudocount = 0.0
+    public init() {}
+
+    /// Gas constant in kcal/(mol·K).
+    public static let gasConstant = 1.987_204_258_640_83e-3
+    /// Sets RT from a temperature in kelvin.
+    public mutating func setTemperature(kelvin: Double) { rt = Self.gasConstant * kelvin }
+}
+
+/// Per-sequence ΔΔG estimates.
+public struct DDGResult: Sendable {
+    public var sequences: [String] = []
+    /// kcal/mol, mean-centred over the reported sequences; more negative binds tighter.
+    public var ddg: [Double] = []
+    /// Standard error from counting statistics.
+    public var se: [Double] = []
+    /// Row of each reported sequence in the input table (to carry its counts along).
+    public var rows: [Int] = []
+    /// Sequences in the table that no replicate could estimate (a zero count and no pseudocount).
+    public var dropped = 0
+    /// The mean removed by centring.
+    public var centre = 0.0
+}
+
+/// Estimates ΔΔG from bound and reference (input or unbound) counts.
+///
+/// For replicate k with bound counts B and reference counts U (plus the pseudocount c):
+///   ΔΔG_k = −RT·ln((B/ΣB) / (U/ΣU)),   var_k = RT²·(1/B + 1/U)
+/// (the Poisson variance of ln B − ln U). Replicates are combined by inverse-variance weighting,
+/// ΔΔG = Σ w_k ΔΔG_k / Σ w_k with w_k = 1/var_k and SE = (Σ w_k)^(−1/2), over the replicates where
+/// both counts are positive. A sequence with no such replicate is dropped. Finally ΔΔG is
+/// mean-centred over the reported sequences (SE unchanged: centring shifts all by one constant).
+/// Sums ΣB and ΣU run over every row of the table (after the pseudocount).
+public func estimateDDG(_ table: CountTable, bound: [String], reference: [String],
+                        options: DDGOptions = .init(), file: String = "count table") throws -> DDGResult {
+    guard !bound.isEmpty, bound.count == reference.count else {
+        throw InputError(.invalidOption, file: file,
+                         "give one reference column per bound column (\(bound.count) bound, \(reference.count) reference)")
+    }
+    guard options.pseudocount >= 0, options.pseudocount.isFinite else {
+        throw InputError(.invalidOption, file: file, "pseudocount must be a finite number ≥ 0")
+    }
+    guard options.rt > 0, options.rt.isFinite else {
+        throw InputError(.invalidOption, file: file, "RT must be positive")
+    }
+    let pairs = try zip(bound, reference).map { (try table.column($0, file: file), try table.column($1, file: file)) }
+    let c = options.pseudocount
+    let rows = table.sequences.count
+    var sumW = [Double](repeating: 0, count: rows)
+    var sumWX = [Double](repeating: 0, count: rows)
+    for (b, u) in pairs {
+        let totalB = b.reduce(0.0) { $0 + Double($1) + c }
+        let totalU = u.reduce(0.0) { $0 + Double($1) + c }
+        guard totalB > 0, totalU > 0 else {
+            throw InputError(.invalidOption, file: file, "a bound or reference column has no counts at all")
+        }
+        let offset = log(totalU) - log(totalB)
+        for r in 0..<rows {
+            let B = Double(b[r]) + c, U = Double(u[r]) + c
+            guard B > 0, U > 0 else { continue }
+            let x = -options.rt * (log(B) - log(U) + offset)
+            let w = 1 / (options.rt * options.rt * (1 / B + 1 / U))
+            sumW[r] += w
+            sumWX[r] += w * x
+        }
+    }
+    var result = DDGResult()
+    for r in 0..<rows {
+        guard sumW[r] > 0 else { result.dropped += 1; continue }
+        result.rows.append(r)
+        result.sequences.append(table.sequences[r])
+        result.ddg.append(sumWX[r] / sumW[r])
+        result.se.append(1 / sumW[r].squareRoot())
+    }
+    if !result.ddg.isEmpty {
+        result.centre = result.ddg.reduce(0, +) / Double(result.ddg.count)
+        for i in result.ddg.indices { result.ddg[i] -= result.centre }
+    }
+    return result
+}
+
+/// Writes `sequence ddg se` and then the named count columns, one row per reported sequence.
+public func writeDDG(_ result: DDGResult, table: CountTable, countColumns: [String], to path: String) throws {
+    let columns = try countColumns.map { try table.column($0) }
+    let text = try TextWriter(path: path)
+    try text.write("sequence\tddg\tse")
+    for name in countColumns { try text.write("\t" + name) }
+    try text.write(byte: 10)
+    for (i, r) in result.rows.enumerated() {
+        try text.write(result.sequences[i])
+        try text.write(byte: 9)
+        try text.write(result.ddg[i])
+        try text.write(byte: 9)
+        try text.write(result.se[i])
+        for col in columns {
+            try text.write(byte: 9)
+            try text.write(col[r])
+        }
+        try text.write(byte: 10)
+    }
+    try text.finish()
+}

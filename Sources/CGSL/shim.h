@@ -1,0 +1,14 @@
+#ifndef BETSEQ_CGSL_SHIM_H
+#define BETSEQ_CGSL_SHIM_H
+// Only the GSL headers we use; never gsl_cblas.h (it clashes with OpenBLAS's cblas.h, which lives
+// in the separate CBLAS module).
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_roots.h>
+
+// Swift 6 rejects C global variables as not concurrency-safe; these are immutable type
+// descriptors, so expose them through functions.
+static inline const gsl_rng_type *betseq_gsl_rng_mt19937(void) { return gsl_rng_mt19937; }
+static inline const gsl_root_fsolver_type *betseq_gsl_root_fsolver_brent(void) { return gsl_root_fsolver_brent; }
+#endif

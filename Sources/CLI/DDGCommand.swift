@@ -1,0 +1,56 @@
+import Affinity
+import ArgumentParser
+import SequenceIO
+
+struct DDG: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ddg",
+        abstract: "Estimate ΔΔG per sequence from bound and reference counts.",
+        discussion: """
+            ΔΔG = −RT·ln((B/ΣB)/(U/ΣU)), mean-centred over the reported sequences (kcal/mol; more
+            negative binds tighter), with standard error RT·sqrt(1/B + 1/U). Several bound/reference
+            pairs (comma-separated, in matching order) are replicates, combined by inverse-variance
+            weighting. Without a pseudocount, sequences with a zero count are dropped and counted in
+            the summary. Output columns: sequence, ddg, se, then the count columns used.
+            """)
+
+    @Argument(help: "Count table from 'betseq count'.")
+    var counts: String
+
+    @Option(help: "Bound sample column(s), comma-separated for replicates.")
+    var bound: String
+
+    @Option(help: "Reference (input or unbound) column(s), in the same order as --bound.")
+    var reference: String
+
+    @Option(help: "Output TSV ('-' for stdout).")
+    var out: String
+
+    @Option(help: "RT in kcal/mol (default 0.593, i.e. 298 K).")
+    var rt: Double?
+
+    @Option(help: "Temperature in kelvin; sets RT = R·T (R = 1.98720e-3 kcal/mol/K).")
+    var temperature: Double?
+
+    @Option(help: "Pseudocount added to every bound and reference count.")
+    var pseudocount: Double = 0
+
+    func run() throws {
+        var options = DDGOptions()
+        if rt != nil && temperature != nil { throw ValidationError("give --rt or --temperature, not both") }
+        if let rt { options.rt = rt }
+        if let temperature {
+            guard temperature > 0 else { throw ValidationError("--temperature must be positive (kelvin)") }
+            options.setTemperature(kelvin: temperature)
+        }
+        options.pseudocount = pseudocount
+        let boundColumns = bound.split(separator: ",").map(String.init)
+        let referenceColumns = reference.split(separator: ",").map(String.init)
+        let table = try CountTable.read(path: counts)
+        let result = try estimateDDG(table, bound: boundColumns, reference: referenceColumns,
+                                     options: options, file: counts)
+        try writeDDG(result, table: table, countColumns: boundColumns + referenceColumns, to: out)
+        printErr("sequences: \(table.sequences.count)  reported: \(result.sequences.count)  "
+                 + "dropped (zero count): \(result.dropped)  replicates: \(boundColumns.count)  RT: \(options.rt)")
+    }
+}

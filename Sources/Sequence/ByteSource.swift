@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of bytes read into caller-owned buffers, so a parser can reuse one buffer for a whole file.
+public protocol ByteSource: AnyObject {
+    /// Copies up to `buffer.count` bytes into `buffer`; returns the number copied, 0 only at the end.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+    /// Bytes of the underlying file consumed so far and its size when known (for progress and ETA).
+    var progress: (done: Int64, total: Int64?) { get }
+}
+
+/// Reads a file descriptor (a path, or standard input for `-`).
+public final class FileSource: ByteSource {
+    public let path: String
+    private let fd: Int32
+    private var done: Int64 = 0
+    private let size: Int64?
+
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            fd = 0
+        } else {
+            fd = open(path, O_RDONLY)
+            if fd < 0 {
+                throw InputError(.cannotOpen, file: path, String(cString: strerror(errno)))
+            }
+        }
+        var st = stat()
+        if fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            size = Int64(st.st_size)
+        } else {
+            size = nil
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            if fd > 0 { close(fd) }
+            throw InputError(.cannotOpen, file: path, "is a directory")
+        }
+    }
+
+    deinit {
+        if fd > 0 { close(fd) }
+    }
+
+    public var progress: (done: Int64, total: Int64?) { (done, size) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            let n = Glibc.read(fd, base, buffer.count)
+            if n >= 0 {
+                done += Int64(n)
+                return n
+            }
+            if errno == EINTR { continue }
+            throw InputError(.io, file: path, "read failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// Replays bytes already read (for magic-byte sniffing on pipes) before the rest of a source.
+final class PrefixedSource: ByteSource {
+    private var prefix: [UInt8]
+    private var offset = 0
+    private let rest: ByteSource
+
+    init(prefix: [UInt8], rest: ByteSource) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    var progress: (done: Int64, total: Int64?) { rest.progress }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let dst = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if offset < prefix.count {
+            let n = min(buffer.count, prefix.count - offset)
+            prefix.withUnsafeBytes { src in
+                if let from = src.baseAddress { dst.copyMemory(from: from + offset, byteCount: n) }
+            }
+            offset += n
+            return n
+        }
+        return try rest.read(into: buffer)
+    }
+}
+
+/// Opens `path` (or `-` for standard input), detecting gzip by its magic bytes (1f 8b), never by
+/// the file name. Gzip input is decompressed on a background thread so that parsing on the calling
+/// thread overlaps with inflation.
+public func openInput(_ path: String, prefetch: Bool = true) throws -> ByteSource {
+    let file = try FileSource(path: path)
+    var head = [UInt8](repeating: 0, count: 2)
+    var got = 0
+    while got < 2 {
+        let n = try head.withUnsafeMutableBytes { buf in
+            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buf[got...]))
+        }
+        if n == 0 { break }
+        got += n
+    }
+    head.removeLast(2 - got)
+    let source = PrefixedSource(prefix: head, rest: file)
+    guard got == 2, head[0] == 0x1f, head[1] == 0x8b else { return source }
+    let gz = try GzipSource(source, name: path)
+    return prefetch ? PrefetchSource(gz) : gz
+}

@@ -1,0 +1,198 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What happened to the reads of one sample.
+public struct CountSummary: Sendable, Equatable {
+    public var reads = 0
+    /// Reads that passed every check and were counted.
+    public var accepted = 0
+    /// Rejected reads by reason (indexed by `Rejection.rawValue`).
+    public var rejected = [Int](repeating: 0, count: Rejection.allCases.count)
+    /// Accepted reads whose (sequence, UMI) pair had been seen before: PCR duplicates.
+    public var duplicates = 0
+    /// Files that held no records.
+    public var emptyFiles: [String] = []
+    public var fastaFiles: [String] = []
+
+    public init() {}
+
+    public func rejected(_ reason: Rejection) -> Int { rejected[reason.rawValue] }
+    /// Distinct molecules: accepted reads less duplicates.
+    public var distinct: Int { accepted - duplicates }
+}
+
+/// Counts reads and distinct UMIs per variable sequence for one sample.
+///
+/// Memory does not grow with the number of reads: per-sequence counters are dense arrays over all
+/// 4^L variable sequences (L ≤ 12), and UMI de-duplication uses one bit per possible
+/// (sequence, UMI) pair when that space has at most 2^32 entries (512 MiB, allocated zeroed and
+/// touched lazily). Larger designs fall back to hash tables that grow with the distinct pairs.
+public final class SampleCounter {
+    public let design: DesignTemplate
+    public private(set) var summary = CountSummary()
+    let variableBits: Int
+    let umiBits: Int
+    private let dense: Bool
+    private var readCounts: UnsafeMutablePointer<UInt32>?
+    private var umiCounts: UnsafeMutablePointer<UInt32>?
+    private var sparseReads: [UInt64: UInt32] = [:]
+    private var sparseUMIs: [UInt64: UInt32] = [:]
+    private var bitset: UnsafeMutablePointer<UInt64>?
+    private var bitsetBytes = 0
+    private var pairs: Set<UInt64> = []
+
+    public init(design: DesignTemplate) {
+        self.design = design
+        variableBits = 2 * design.variableLength
+        umiBits = 2 * design.umiLength
+        dense = design.variableLength <= 12
+        if dense {
+            let n = 1 << variableBits
+            readCounts = calloc(n, MemoryLayout<UInt32>.stride)?.assumingMemoryBound(to: UInt32.self)
+            umiCounts = calloc(n, MemoryLayout<UInt32>.stride)?.assumingMemoryBound(to: UInt32.self)
+        }
+        if umiBits > 0 && variableBits + umiBits <= 32 {
+            bitsetBytes = max(8, (1 << (variableBits + umiBits)) / 8)
+            bitset = allocateZeroedPages(bitsetBytes)
+        }
+    }
+
+    deinit {
+        free(readCounts)
+        free(umiCounts)
+        if let bitset { munmap(bitset, bitsetBytes) }
+    }
+
+    /// Number of possible variable sequences (4^L).
+    public var speciesCount: Int { 1 << variableBits }
+
+    @inline(__always)
+    public func add(variable: UInt64, umi: UInt64) {
+        summary.accepted += 1
+        let isNew: Bool
+        if umiBits == 0 {
+            isNew = true
+        } else {
+            let pair = variable << UInt64(umiBits) | umi
+            if let bitset {
+                let word = Int(pair >> 6)
+                let bit: UInt64 = 1 << (pair & 63)
+                isNew = bitset[word] & bit == 0
+                bitset[word] |= bit
+            } else {
+                isNew = pairs.insert(pair).inserted
+            }
+        }
+        if !isNew { summary.duplicates += 1 }
+        if dense, let readCounts, let umiCounts {
+            readCounts[Int(variable)] &+= 1
+            if isNew { umiCounts[Int(variable)] &+= 1 }
+        } else {
+            sparseReads[variable, default: 0] &+= 1
+            if isNew { sparseUMIs[variable, default: 0] &+= 1 }
+        }
+    }
+
+    @inline(__always)
+    func tally(_ outcome: Extraction) {
+        summary.reads += 1
+        switch outcome {
+        case let .accepted(variable, umi): add(variable: variable, umi: umi)
+        case let .rejected(reason): summary.rejected[reason.rawValue] += 1
+        }
+    }
+
+    /// Counts every record of one file into this sample. `progress` is called about every 2^18
+    /// reads with the reads seen so far in this file and the reader's byte position.
+    public func count(path: String, extractor: ReadExtractor,
+                      progress: ((_ reads: Int, _ done: Int64, _ total: Int64?) -> Void)? = nil) throws {
+        let reader = try SequenceReader(path: path)
+        try count(reader: reader, extractor: extractor, progress: progress)
+    }
+
+    public func count(reader: SequenceReader, extractor: ReadExtractor,
+                      progress: ((_ reads: Int, _ done: Int64, _ total: Int64?) -> Void)? = nil) throws {
+        if reader.isEmpty { summary.emptyFiles.append(reader.path); return }
+        if reader.format == .fasta { summary.fastaFiles.append(reader.path) }
+        var seen = 0
+        while let read = try reader.next() {
+            tally(extractor.extract(sequence: read.sequence, quality: read.quality))
+            seen += 1
+            if seen & 0x3FFFF == 0, let progress {
+                let p = reader.progress
+                progress(seen, p.done, p.total)
+            }
+        }
+        if let progress {
+            let p = reader.progress
+            progress(seen, p.done, p.total)
+        }
+    }
+
+    /// Per-sequence count: distinct UMIs (or reads when `reads` is true, or when the design has no UMI).
+    @inline(__always)
+    public func count(of variable: UInt64, reads: Bool) -> Int {
+        let useReads = reads || umiBits == 0
+        if dense {
+            guard let table = useReads ? readCounts : umiCounts else { return 0 }
+            return Int(table[Int(variable)])
+        }
+        return Int((useReads ? sparseReads : sparseUMIs)[variable] ?? 0)
+    }
+
+    /// Variable sequences with at least one read in any of `counters` (all of one design),
+    /// ascending, which is alphabetical order.
+    public static func observedKeys(_ counters: [SampleCounter]) -> [UInt64] {
+        var keys: [UInt64] = []
+        if counters.allSatisfy({ $0.dense }) {
+            let tables = counters.compactMap { $0.readCounts }
+            guard let species = counters.first?.speciesCount else { return [] }
+            for i in 0..<species where tables.contains(where: { $0[i] != 0 }) { keys.append(UInt64(i)) }
+            return keys
+        }
+        var all = Set<UInt64>()
+        for c in counters { all.formUnion(c.sparseReads.keys) }
+        return all.sorted()
+    }
+}
+
+/// Zeroed anonymous memory, touched lazily; large regions ask for transparent huge pages, which
+/// removes most page faults and TLB misses of random access into the UMI bitset.
+private func allocateZeroedPages(_ bytes: Int) -> UnsafeMutablePointer<UInt64>? {
+    guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+          p != MAP_FAILED else { return nil }
+    if bytes >= 1 << 21 { _ = madvise(p, bytes, Int32(MADV_HUGEPAGE)) }
+    return p.assumingMemoryBound(to: UInt64.self)
+}
+
+/// Writes the counts of several samples as TSV: `sequence`, then one column per sample, one row
+/// per sequence seen in any sample, sorted by sequence.
+public func writeCountTable(_ samples: [(name: String, counter: SampleCounter)], reads: Bool, to path: String) throws {
+    guard let first = samples.first?.counter else {
+        throw InputError(.invalidOption, file: path, "no samples to write")
+    }
+    let length = first.design.variableLength
+    let text = try TextWriter(path: path)
+    try text.write("sequence")
+    for s in samples { try text.write(byte: 9); try text.write(s.name) }
+    try text.write(byte: 10)
+
+    let keys = SampleCounter.observedKeys(samples.map(\.counter))
+    var bases = [UInt8](repeating: 0, count: length)
+    let letters = Array("ACGT".utf8)
+    for key in keys {
+        var k = key
+        for i in stride(from: length - 1, through: 0, by: -1) {
+            bases[i] = letters[Int(k & 3)]
+            k >>= 2
+        }
+        try bases.withUnsafeBufferPointer { try text.write(bytes: $0) }
+        for s in samples {
+            try text.write(byte: 9)
+            try text.write(s.counter.count(of: key, reads: reads))
+        }
+        try text.write(byte: 10)
+    }
+    try text.finish()
+}

@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file that appears under its name only when complete: bytes go to a hidden temporary file in
+/// the same directory, renamed over the destination by `finish()`. If the writer is dropped
+/// without finishing (an error on the way), the temporary file is removed, so no partial output is
+/// ever left behind. The path `-` writes straight to standard output.
+public final class OutputFile: ByteSink {
+    public let path: String
+    private let temporaryPath: String?
+    private var fd: Int32
+    private var done = false
+
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            fd = 1
+            temporaryPath = nil
+            return
+        }
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
+        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if fd < 0 {
+            throw InputError(.cannotWrite, file: path, "cannot create a file in '\(dir)': \(String(cString: strerror(errno)))")
+        }
+        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        fchmod(fd, 0o644)
+    }
+
+    deinit {
+        if let temporaryPath, !done {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var p = bytes.baseAddress else { return }
+        var left = bytes.count
+        while left > 0 {
+            let n = Glibc.write(fd, p, left)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw InputError(.cannotWrite, file: path, "write failed: \(String(cString: strerror(errno)))")
+            }
+            p += n
+            left -= n
+        }
+    }
+
+    public func finish() throws {
+        guard !done else { return }
+        guard let temporaryPath else { done = true; return }
+        if close(fd) != 0 {
+            throw InputError(.cannotWrite, file: path, "close failed: \(String(cString: strerror(errno)))")
+        }
+        done = true
+        if rename(temporaryPath, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw InputError(.cannotWrite, file: path, "cannot move the finished file into place: \(reason)")
+        }
+    }
+}
+
+/// Opens an output, gzip-compressed when the name ends in `.gz`.
+public func openOutput(_ path: String, gzipLevel: Int32 = 6) throws -> ByteSink {
+    let file = try OutputFile(path: path)
+    return path.hasSuffix(".gz") ? try GzipSink(file, level: gzipLevel) : file
+}
+
+/// Buffered text formatting into a sink, with allocation-free integer and fixed-point output
+/// (the bulk of a million-row TSV).
+public final class TextWriter {
+    private let sink: ByteSink
+    private let buffer: UnsafeMutablePointer<UInt8>
+    private let capacity = 1 << 16
+    private var count = 0
+
+    public init(_ sink: ByteSink) {
+        self.sink = sink
+        buffer = .allocate(capacity: capacity)
+    }
+
+    public convenience init(path: String) throws {
+        try self.init(openOutput(path))
+    }
+
+    deinit { buffer.deallocate() }
+
+    private func flush() throws {
+        if count > 0 {
+            try sink.write(UnsafeRawBufferPointer(start: buffer, count: count))
+            count = 0
+        }
+    }
+
+    @inline(__always)
+    private func reserve(_ n: Int) throws {
+        if count + n > capacity { try flush() }
+    }
+
+    public func write(bytes: UnsafeBufferPointer<UInt8>) throws {
+        if bytes.count > capacity {
+            try flush()
+            try sink.write(UnsafeRawBufferPointer(bytes))
+            return
+        }
+        try reserve(bytes.count)
+        if let base = bytes.baseAddress { (buffer + count).update(from: base, count: bytes.count) }
+        count += bytes.count
+    }
+
+    public func write(_ s: String) throws {
+        var s = s
+        try s.withUTF8 { try write(bytes: $0) }
+    }
+
+    @inline(__always)
+    public func write(byte: UInt8) throws {
+        try reserve(1)
+        buffer[count] = byte
+        count += 1
+    }
+
+    public func write(_ value: Int) throws {
+        try reserve(21)
+        var v = value.magnitude
+        if value < 0 { buffer[count] = UInt8(ascii: "-"); count += 1 }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[n] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                n += 1
+            } while v > 0
+            for i in 0..<n { buffer[count + i] = d[n - 1 - i] }
+        }
+        count += n
+    }
+
+    /// Writes `value` rounded to `decimals` places (0...9), e.g. `-0.123457`. NaN and infinities are
+    /// written as `nan`, `inf`, `-inf`, which pandas and R read back.
+    public func write(_ value: Double, decimals: Int = 6) throws {
+        if value.isNaN { return try write("nan") }
+        if value.isInfinite { return try write(value < 0 ? "-inf" : "inf") }
+        let places = max(0, min(9, decimals))
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (value.magnitude * scale).rounded()
+        if scaled >= 9.0e18 { return try write(value.description) }
+        let whole = UInt64(scaled)
+        let unit = UInt64(scale)
+        if value < 0 && whole != 0 { try write(byte: UInt8(ascii: "-")) }
+        try write(Int(whole / unit))
+        guard places > 0 else { return }
+        try reserve(places + 1)
+        buffer[count] = UInt8(ascii: ".")
+        var frac = whole % unit
+        for i in stride(from: places, through: 1, by: -1) {
+            buffer[count + i] = UInt8(ascii: "0") + UInt8(frac % 10)
+            frac /= 10
+        }
+        count += places + 1
+    }
+
+    /// Flushes and finishes the sink (renaming a temporary file into place).
+    public func finish() throws {
+        try flush()
+        try sink.finish()
+    }
+}
+
+/// Writes FASTQ (or FASTA when no quality is given) records.
+public final class SequenceWriter {
+    private let text: TextWriter
+
+    public init(path: String, gzipLevel: Int32 = 6) throws {
+        text = TextWriter(try openOutput(path, gzipLevel: gzipLevel))
+    }
+
+    public func write(header: String, sequence: String, quality: String?) throws {
+        try text.write(byte: UInt8(ascii: quality == nil ? ">" : "@"))
+        try text.write(header)
+        try text.write(byte: 10)
+        try text.write(sequence)
+        try text.write(byte: 10)
+        if let quality {
+            try text.write("+\n")
+            try text.write(quality)
+            try text.write(byte: 10)
+        }
+    }
+
+    public func finish() throws { try text.finish() }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// Runs the built `betseq` executable the way a user would.
+struct CLIRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+}
+
+func betseqExecutable() -> URL {
+    // Tests run from the build products directory, where `betseq` sits beside the test bundle.
+    var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("betseq").path), dir.path != "/" {
+        dir.deleteLastPathComponent()
+    }
+    return dir.appendingPathComponent("betseq")
+}
+
+func runBetseq(_ args: [String], cwd: URL? = nil) throws -> CLIRun {
+    let p = Process()
+    p.executableURL = betseqExecutable()
+    p.arguments = args
+    if let cwd { p.currentDirectoryURL = cwd }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return CLIRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                  stderr: String(decoding: e, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite struct CLITests {
+    @Test func badInputGivesOneLineErrorAndNoOutputFile() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("bad.fastq")
+        try Data("@r1\nACGT\n+\nIIII\n@r2\nACGT\nIIII\n".utf8).write(to: bad)
+        let run = try runBetseq(["count", "--out", "counts.tsv", "input=\(bad.path)"], cwd: dir)
+        #expect(run.status != 0)
+        let errorLines = run.stderr.split(separator: "\n").filter { $0.contains("rror") }
+        #expect(errorLines.count == 1)
+        #expect(run.stderr.contains("record 2"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "bad.fastq" }
+        #expect(leftovers.isEmpty, "partial output left behind: \(leftovers)")
+    }
+
+    @Test func countThenDDGOnTheFixture() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/demo")
+        let count = try runBetseq(["count", "--out", "counts.tsv",
+                                   "input=\(fixtures.appendingPathComponent("input.fastq.gz").path)",
+                                   "bound=\(fixtures.appendingPathComponent("bound.fastq.gz").path)"], cwd: dir)
+        #expect(count.status == 0, "\(count.stderr)")
+        let ddg = try runBetseq(["ddg", "counts.tsv", "--bound", "bound", "--reference", "input", "--out", "ddg.tsv"], cwd: dir)
+        #expect(ddg.status == 0, "\(ddg.stderr)")
+        let text = try String(contentsOf: dir.appendingPathComponent("ddg.tsv"), encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        #expect(lines.first == "sequence\tddg\tse\tbound\tinput")
+        #expect(lines.count > 50)
+    }
+
+    @Test func missingColumnIsAnError() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("sequence\ta\tb\nAAAA\t1\t2\n".utf8).write(to: dir.appendingPathComponent("c.tsv"))
+        let run = try runBetseq(["ddg", "c.tsv", "--bound", "x", "--reference", "b", "--out", "d.tsv"], cwd: dir)
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("no column 'x'"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.tsv").path))
+    }
+}
