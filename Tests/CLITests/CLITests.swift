@@ -81,3 +81,28 @@ func temporaryDirectory() throws -> URL {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.tsv").path))
     }
 }
+
+@Suite struct CLIStdinTests {
+    /// `-` reads standard input; gzip is recognised on a pipe by its magic bytes.
+    @Test func countReadsGzipFromStdin() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/demo/input.fastq.gz")
+        let p = Process()
+        p.executableURL = betseqExecutable()
+        p.arguments = ["count", "--out", "-", "input=-"]
+        p.standardInput = try FileHandle(forReadingFrom: fixture)
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let fromStdin = String(decoding: data, as: UTF8.self)
+        let fromFile = try runBetseq(["count", "--out", "-", "input=\(fixture.path)"])
+        #expect(fromStdin == fromFile.stdout)
+        #expect(fromStdin.split(separator: "\n").count == 7697 + 1)
+    }
+}
