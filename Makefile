@@ -1,6 +1,6 @@
 # BETSeq: `make demo` and `make test` each install what is missing, build, and run.
 SWIFT ?= swift
-APT_PACKAGES := libgsl-dev zlib1g-dev libopenblas-dev pkg-config gzip
+APT_PACKAGES := libgsl-dev zlib1g-dev libisal-dev libopenblas-dev pkg-config gzip
 BETSEQ := .build/release/betseq
 DEMO := out/demo
 

@@ -14,16 +14,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C shims: one system library each, found through pkg-config. BLAS and GSL stay in
+        // C shims: one system library each, found through pkg-config. ISA-L reads gzip (fast inflate),
+        // zlib writes it. BLAS and GSL stay in
         // separate modules because gsl_cblas.h and OpenBLAS's cblas.h clash in one module.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CISAL", path: "Sources/CISAL", pkgConfig: "libisal",
+                       providers: [.apt(["libisal-dev"])]),
         .systemLibrary(name: "CGSL", path: "Sources/CGSL", pkgConfig: "gsl",
                        providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
-        .target(name: "SequenceIO", dependencies: ["CZlib"], path: "Sources/Sequence",
+        .target(name: "SequenceIO", dependencies: ["CZlib", "CISAL"], path: "Sources/Sequence",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Learn", dependencies: ["CBLAS"], path: "Sources/Learn"),
         .target(name: "Affinity", dependencies: ["SequenceIO", "Learn"], path: "Sources/Affinity"),

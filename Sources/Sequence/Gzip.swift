@@ -1,19 +1,24 @@
+import CISAL
 import CZlib
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Streaming gzip decompression with zlib.
+/// Streaming gzip decompression with Intel ISA-L (igzip), about three times faster than zlib.
 ///
 /// Reads every member of a multi-member file (`cat a.gz b.gz`, bgzip blocks and its empty EOF
-/// block). Each member's CRC-32 and length are checked by zlib. Zero bytes after the last member
-/// (block-device padding) are ignored; any other trailing bytes, a file that ends inside a member,
-/// and corrupt data are typed errors.
+/// block); each member's CRC-32 is verified. Zero bytes after the last member (block-device
+/// padding) are ignored; any other trailing bytes, a file that ends inside a member, and corrupt
+/// data are typed errors.
 public final class GzipSource: ByteSource {
     private let input: ByteSource
     private let name: String
-    private var stream = z_stream()
+    private let state: UnsafeMutablePointer<inflate_state>
+    /// `history` bytes of already consumed input are kept in front of each refill, so that bytes
+    /// igzip buffered beyond the end of a member (at most 8) can be handed back for the next one.
+    private static let history = 8
     private let inBuffer: UnsafeMutableRawBufferPointer
+    private var consumedBeforeNext = 0
     private var inputEnded = false
     private var betweenMembers = false
     private var finished = false
@@ -23,16 +28,16 @@ public final class GzipSource: ByteSource {
     public init(_ input: ByteSource, name: String, bufferSize: Int = 1 << 18) throws {
         self.input = input
         self.name = name
-        inBuffer = .allocate(byteCount: bufferSize, alignment: 64)
-        let rc = betseq_inflate_init_gzip(&stream)
-        guard rc == Z_OK else {
-            inBuffer.deallocate()
-            throw InputError(.io, file: name, "zlib could not start (code \(rc))")
-        }
+        inBuffer = .allocate(byteCount: bufferSize + Self.history, alignment: 64)
+        state = .allocate(capacity: 1)
+        isal_inflate_init(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
+        state.pointee.next_in = inBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_in = 0
     }
 
     deinit {
-        inflateEnd(&stream)
+        state.deallocate()
         inBuffer.deallocate()
     }
 
@@ -42,78 +47,102 @@ public final class GzipSource: ByteSource {
     public var memberCount: Int { members }
 
     private func refill() throws {
-        let n = try input.read(into: inBuffer)
+        guard let base = inBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
+              let next = state.pointee.next_in else { return }
+        let keep = min(Self.history, consumedBeforeNext)
+        if keep > 0 { memmove(base + Self.history - keep, next - keep, keep) }
+        let n = try input.read(into: UnsafeMutableRawBufferPointer(
+            rebasing: inBuffer[Self.history...]))
         if n == 0 { inputEnded = true }
-        stream.next_in = inBuffer.baseAddress?.assumingMemoryBound(to: Bytef.self)
-        stream.avail_in = uInt(n)
+        state.pointee.next_in = base + Self.history
+        state.pointee.avail_in = UInt32(n)
+        consumedBeforeNext = keep
+    }
+
+    private func consume(_ n: Int) {
+        state.pointee.next_in = state.pointee.next_in.map { $0 + n }
+        state.pointee.avail_in -= UInt32(n)
+        consumedBeforeNext += n
+        compressedOffset += Int64(n)
     }
 
     /// Skips zero padding between or after members; returns false at the true end of input.
     private func startNextMember() throws -> Bool {
         while true {
-            if stream.avail_in == 0 {
+            if state.pointee.avail_in == 0 {
                 if inputEnded { return false }
                 try refill()
                 continue
             }
-            guard let p = stream.next_in else { return false }
+            guard let p = state.pointee.next_in else { return false }
             if p.pointee == 0 {
-                stream.next_in = p + 1
-                stream.avail_in -= 1
-                compressedOffset += 1
+                consume(1)
                 continue
             }
             guard p.pointee == 0x1f else {
                 throw InputError(.trailingData, file: name,
                                  "unexpected data after gzip member \(members) at compressed byte \(compressedOffset)")
             }
-            inflateReset(&stream)
+            let next = state.pointee.next_in, avail = state.pointee.avail_in
+            isal_inflate_reset(state)
+            state.pointee.crc_flag = UInt32(ISAL_GZIP)
+            state.pointee.next_in = next
+            state.pointee.avail_in = avail
             return true
         }
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard !finished, let out = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        stream.next_out = out.assumingMemoryBound(to: Bytef.self)
-        stream.avail_out = uInt(min(buffer.count, Int(UInt32.max)))
-        let requested = Int(stream.avail_out)
-        while stream.avail_out > 0 {
+        let requested = min(buffer.count, Int(UInt32.max))
+        state.pointee.next_out = out.assumingMemoryBound(to: UInt8.self)
+        state.pointee.avail_out = UInt32(requested)
+        while state.pointee.avail_out > 0 {
             if betweenMembers {
                 guard try startNextMember() else { finished = true; break }
                 betweenMembers = false
             }
-            if stream.avail_in == 0 {
-                if inputEnded {
+            if state.pointee.avail_in == 0 && !inputEnded { try refill() }
+            let inBefore = state.pointee.avail_in, outBefore = state.pointee.avail_out
+            let rc = isal_inflate(state)
+            let used = Int(inBefore - state.pointee.avail_in)
+            consumedBeforeNext += used
+            compressedOffset += Int64(used)
+            if rc < 0 {
+                if rc == ISAL_INCORRECT_CHECKSUM {
+                    throw InputError(.gzipChecksum, file: name,
+                                     "gzip CRC-32 mismatch in member \(members + 1) (corrupt file)")
+                }
+                throw InputError(.gzipCorrupt, file: name,
+                                 "corrupt gzip data in member \(members + 1) near compressed byte \(compressedOffset) (igzip code \(rc))")
+            }
+            if state.pointee.block_state == ISAL_BLOCK_FINISH {
+                // Hand back whole bytes igzip read ahead into its bit buffer: they start the next member.
+                let extra = Int(state.pointee.read_in_length) / 8
+                if extra > 0 {
+                    state.pointee.next_in = state.pointee.next_in.map { $0 - extra }
+                    state.pointee.avail_in += UInt32(extra)
+                    consumedBeforeNext -= extra
+                    compressedOffset -= Int64(extra)
+                }
+                state.pointee.read_in = 0
+                state.pointee.read_in_length = 0
+                members += 1
+                betweenMembers = true
+                continue
+            }
+            if state.pointee.avail_out == outBefore && state.pointee.avail_in == inBefore {
+                if inputEnded && inBefore == 0 {
                     throw InputError(.gzipTruncated, file: name,
                                      "gzip stream ends inside member \(members + 1) (file truncated?)")
                 }
-                try refill()
-                if stream.avail_in == 0 { continue }
-            }
-            let before = stream.avail_in
-            let rc = inflate(&stream, Z_NO_FLUSH)
-            compressedOffset += Int64(before - stream.avail_in)
-            switch rc {
-            case Z_OK, Z_BUF_ERROR:
-                continue
-            case Z_STREAM_END:
-                members += 1
-                betweenMembers = true
-            case Z_DATA_ERROR:
-                let msg = stream.msg.map { String(cString: $0) } ?? "invalid compressed data"
-                if msg.contains("check") && !msg.contains("header") {
-                    throw InputError(.gzipChecksum, file: name,
-                                     "gzip \(msg) in member \(members + 1) (corrupt file)")
+                if inBefore > 0 {
+                    throw InputError(.gzipCorrupt, file: name,
+                                     "gzip decoder made no progress in member \(members + 1) near compressed byte \(compressedOffset)")
                 }
-                throw InputError(.gzipCorrupt, file: name,
-                                 "corrupt gzip data in member \(members + 1) near compressed byte \(compressedOffset): \(msg)")
-            case Z_MEM_ERROR:
-                throw InputError(.io, file: name, "zlib ran out of memory")
-            default:
-                throw InputError(.gzipCorrupt, file: name, "zlib error \(rc) in member \(members + 1)")
             }
         }
-        return requested - Int(stream.avail_out)
+        return requested - Int(state.pointee.avail_out)
     }
 }
 

@@ -194,3 +194,31 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "-12\t0.000000\t2.500\t-1.234568")
     }
 }
+
+@Suite struct GzipBoundaryTests {
+    /// Member boundaries at every offset relative to the decoder's input refills: tiny input
+    /// buffers force bytes read ahead past a member's end to cross a refill.
+    @Test(arguments: [1, 2, 3, 5, 8, 13, 64])
+    func membersAcrossTinyInputBuffers(bufferSize: Int) throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var expected: [UInt8] = []
+        var file: [UInt8] = []
+        for i in 0..<25 {
+            let text = Array(String(repeating: "member \(i) ", count: i * 7 + 1).utf8)
+            expected += text
+            file += try gzipBytes(text, in: dir)
+        }
+        let path = try write(file, to: dir, "m.gz")
+        let source = try GzipSource(try FileSource(path: path), name: path, bufferSize: bufferSize)
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 97)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { break }
+            out += chunk[0..<n]
+        }
+        #expect(out == expected)
+        #expect(source.memberCount == 25)
+    }
+}
