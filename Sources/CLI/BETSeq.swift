@@ -11,4 +11,9 @@ struct BETSeq: ParsableCommand {
               betseq ddg counts.tsv --bound bound --reference input --out ddg.tsv
             """,
         subcommands: [Count.self, DDG.self])
+
+    static func main() {
+        BLASEnvironment.prepare()
+        main(nil)
+    }
 }
