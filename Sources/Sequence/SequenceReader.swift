@@ -93,7 +93,13 @@ public final class SequenceReader {
             buffer = bigger
             capacity *= 2
         }
-        let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+        let n: Int
+        do {
+            n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+        } catch let e as InputError where e.record == nil {
+            // A decompression error surfaces while reading some record: say which.
+            throw InputError(e.kind, file: e.file, record: recordNumber + 1, e.message)
+        }
         if n == 0 { eof = true; return false }
         end += n
         return true

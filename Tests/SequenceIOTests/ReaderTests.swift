@@ -222,3 +222,27 @@ import Testing
         #expect(source.memberCount == 25)
     }
 }
+
+@Suite struct StreamingErrorTests {
+    /// A file cut in the middle: the records before the cut are delivered, then the error names
+    /// the record being read when the compressed stream ended.
+    @Test func truncationDeepInALargeFileNamesTheRecord() throws {
+        let dir = try tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var text = ""
+        var g = SplitMix(state: 9)
+        for i in 0..<60_000 {
+            let seq = String((0..<50).map { _ in "ACGT".randomElement(using: &g)! })
+            text += "@r\(i)\n\(seq)\n+\n\(String(repeating: "I", count: 50))\n"
+        }
+        let gz = try gzipBytes(Array(text.utf8), in: dir)
+        let path = try write(Array(gz.prefix(gz.count * 3 / 4)), to: dir, "cut.fastq.gz")
+        let reader = try SequenceReader(path: path)
+        var delivered = 0
+        let error = inputError { while try reader.next() != nil { delivered += 1 } }
+        #expect(error?.kind == .gzipTruncated)
+        #expect(delivered > 30_000 && delivered < 60_000)
+        #expect(error?.record == delivered + 1)
+        #expect(error?.description.contains("record \(delivered + 1)") == true)
+    }
+}
