@@ -106,14 +106,8 @@ public final class SequenceReader {
     }
 
     private func detectFormat() throws {
-        while true {
-            while start < end, isBlank(buffer[start]) {
-                if buffer[start] == UInt8(ascii: "\n") { lineNumber += 1 }
-                start += 1
-            }
-            if start < end { break }
-            guard try fill() else { return }
-        }
+        try skipBlankLines()
+        guard start < end else { return }
         switch buffer[start] {
         case UInt8(ascii: "@"): format = .fastq
         case UInt8(ascii: ">"): format = .fasta

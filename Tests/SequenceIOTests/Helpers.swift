@@ -71,3 +71,11 @@ func fixturesDir() -> URL {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("fixtures")
 }
+
+/// `count` FASTQ records named r0, r1, … sharing one sequence, all bases PHRED 40.
+func uniformFASTQ(count: Int, sequence: String) -> [UInt8] {
+    let quality = String(repeating: "I", count: sequence.count)
+    var text = ""
+    for i in 0..<count { text += "@r\(i)\n\(sequence)\n+\n\(quality)\n" }
+    return Array(text.utf8)
+}

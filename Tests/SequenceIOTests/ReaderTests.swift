@@ -68,9 +68,7 @@ import Testing
         // Members larger than every internal buffer, so boundaries fall mid-buffer.
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var text = ""
-        for i in 0..<40_000 { text += "@r\(i)\nACGTACGTACGTACGTACGTACGTACGTACGT\n+\nIIIIIIIIIIIIIIIIIIIIIIIIIIIIIIII\n" }
-        let member = try gzipBytes(Array(text.utf8), in: dir)
+        let member = try gzipBytes(uniformFASTQ(count: 40_000, sequence: String(repeating: "ACGT", count: 8)), in: dir)
         let path = try write(member + member + member, to: dir, "big.gz")
         let reader = try SequenceReader(path: path)
         var n = 0
@@ -81,9 +79,7 @@ import Testing
     @Test func truncatedGzipIsATypedError() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var text = ""
-        for i in 0..<2000 { text += "@r\(i)\nACGTTGCA\n+\nIIIIIIII\n" }
-        let gz = try gzipBytes(Array(text.utf8), in: dir)
+        let gz = try gzipBytes(uniformFASTQ(count: 2000, sequence: "ACGTTGCA"), in: dir)
         let path = try write(Array(gz.prefix(gz.count / 2)), to: dir, "t.gz")
         #expect(errorKind { _ = try readAll(path) } == .gzipTruncated)
         let noTrailer = try write(Array(gz.dropLast(4)), to: dir, "t2.gz")
@@ -104,9 +100,7 @@ import Testing
     @Test func corruptDeflateDataAndTrailingGarbage() throws {
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var text = ""
-        for i in 0..<500 { text += "@r\(i)\nACGTTGCAAC\n+\nIIIIIIIIII\n" }
-        var gz = try gzipBytes(Array(text.utf8), in: dir)
+        var gz = try gzipBytes(uniformFASTQ(count: 500, sequence: "ACGTTGCAAC"), in: dir)
         let clean = gz
         for i in 12..<40 { gz[i] = 0xFF }
         let path = try write(gz, to: dir, "bad.gz")
