@@ -43,7 +43,7 @@ let package = Package(
 
         .testTarget(name: "SequenceIOTests", dependencies: ["SequenceIO"], path: "Tests/SequenceIOTests"),
         .testTarget(name: "AffinityTests", dependencies: ["Affinity", "SequenceIO"], path: "Tests/AffinityTests"),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate"], path: "Tests/SimulateTests"),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "SequenceIO"], path: "Tests/SimulateTests"),
         .testTarget(name: "ContactsTests", dependencies: ["Contacts"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
         .testTarget(name: "ReportTests", dependencies: ["Report"], path: "Tests/ReportTests"),

@@ -11,4 +11,7 @@
 // descriptors, so expose them through functions.
 static inline const gsl_rng_type *betseq_gsl_rng_mt19937(void) { return gsl_rng_mt19937; }
 static inline const gsl_root_fsolver_type *betseq_gsl_root_fsolver_brent(void) { return gsl_root_fsolver_brent; }
+
+// GSL's default error handler aborts the process; library code must report errors instead.
+static inline void betseq_gsl_errors_return(void) { gsl_set_error_handler_off(); }
 #endif

@@ -5,7 +5,9 @@ import Foundation
 
 /// A one-line progress meter on stderr (rate and ETA), shown only when stderr is a terminal so
 /// that logs and pipelines stay clean.
-final class ProgressMeter {
+/// Thread-safe: workers may report concurrently.
+final class ProgressMeter: @unchecked Sendable {
+    private let lock = NSLock()
     private let enabled: Bool
     private let label: String
     private let started = Date()
@@ -18,6 +20,8 @@ final class ProgressMeter {
 
     func update(items: Int, unit: String, done: Int64, total: Int64?) {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.5 else { return }
         lastDraw = now

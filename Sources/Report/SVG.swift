@@ -22,6 +22,23 @@ public struct SVGCanvas: Sendable {
         body.append("<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" font-size=\"\(fmt(size))\" text-anchor=\"\(escapeXML(anchor))\">\(escapeXML(content))</text>")
     }
 
+    /// A connected line through the points; `dash` like "6 3" for a dashed stroke.
+    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 1.5, dash: String? = nil) {
+        let coords = points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ")
+        let dashAttr = dash.map { " stroke-dasharray=\"\(escapeXML($0))\"" } ?? ""
+        body.append("<polyline points=\"\(coords)\" fill=\"none\" stroke=\"\(escapeXML(stroke))\" stroke-width=\"\(fmt(width))\"\(dashAttr)/>")
+    }
+
+    /// A filled closed polygon.
+    public mutating func polygon(_ points: [(Double, Double)], fill: String, opacity: Double = 1) {
+        let coords = points.map { "\(fmt($0.0)),\(fmt($0.1))" }.joined(separator: " ")
+        body.append("<polygon points=\"\(coords)\" fill=\"\(escapeXML(fill))\" fill-opacity=\"\(fmt(opacity))\"/>")
+    }
+
+    public mutating func circle(cx: Double, cy: Double, r: Double, fill: String) {
+        body.append("<circle cx=\"\(fmt(cx))\" cy=\"\(fmt(cy))\" r=\"\(fmt(r))\" fill=\"\(escapeXML(fill))\"/>")
+    }
+
     /// The complete document.
     public var document: String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(fmt(width))\" height=\"\(fmt(height))\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\">\n"

@@ -171,6 +171,40 @@ public final class TextWriter {
         count += places + 1
     }
 
+    /// Writes `value` in scientific notation with `digits` significant digits (1...17), e.g.
+    /// `3.14159e-05`; zero is written as `0`, non-finite values as in `write(_:decimals:)`.
+    public func write(scientific value: Double, digits: Int = 6) throws {
+        if value.isNaN { return try write("nan") }
+        if value.isInfinite { return try write(value < 0 ? "-inf" : "inf") }
+        if value == 0 { return try write(byte: UInt8(ascii: "0")) }
+        let d = max(1, min(17, digits))
+        let magnitude = value.magnitude
+        var exponent = Int(log10(magnitude).rounded(.down))
+        var mantissa = magnitude / pow(10, Double(exponent))
+        if mantissa < 1 { mantissa *= 10; exponent -= 1 }
+        if mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        var scale: UInt64 = 1
+        for _ in 1..<d { scale *= 10 }
+        var m = UInt64((mantissa * Double(scale)).rounded())
+        if m >= 10 * scale { m /= 10; exponent += 1 }
+        if value < 0 { try write(byte: UInt8(ascii: "-")) }
+        try write(Int(m / scale))
+        if d > 1 {
+            try reserve(d)
+            buffer[count] = UInt8(ascii: ".")
+            var frac = m % scale
+            for i in stride(from: d - 1, through: 1, by: -1) {
+                buffer[count + i] = UInt8(ascii: "0") + UInt8(frac % 10)
+                frac /= 10
+            }
+            count += d
+        }
+        try write(byte: UInt8(ascii: "e"))
+        try write(byte: UInt8(ascii: exponent < 0 ? "-" : "+"))
+        if exponent.magnitude < 10 { try write(byte: UInt8(ascii: "0")) }
+        try write(Int(exponent.magnitude))
+    }
+
     /// Flushes and finishes the sink (renaming a temporary file into place).
     public func finish() throws {
         try flush()

@@ -1,0 +1,231 @@
+import Foundation
+
+/// An additive energy model over a variable region of `length` bases: the exchange format between
+/// `betseq simulate` (which reads it as a landscape) and the linear fits (which write it).
+///
+///     ΔΔG(s) = intercept + Σ_i mono[i][s_i] + Σ_(i,j) pair_ij[s_i][s_j]      (kcal/mol)
+///
+/// Bases are indexed A=0 C=1 G=2 T=3; positions are 1-based in the file (position 1 is the 5'-most
+/// variable base) and 0-based in memory. A pair term's 4×4 table is indexed [base at i][base at j]
+/// with i < j. The JSON file:
+///
+///     {"format": "betseq-energy-model", "version": 1, "length": 10, "units": "kcal/mol",
+///      "intercept": 0.0,
+///      "mono": [[A, C, G, T], ...],                      // one row per position
+///      "pairs": [{"i": 1, "j": 2, "ddg": [[AA, AC, AG, AT], [CA, ...], ...]}, ...],
+///      "description": "free text"}
+///
+/// `pairs` and `description` may be omitted. Unknown keys are ignored so that fitters can add
+/// their own metadata (fit statistics, design).
+public struct EnergyModel: Sendable, Equatable {
+    public struct Pair: Sendable, Equatable {
+        /// 0-based positions, i < j.
+        public var i: Int
+        public var j: Int
+        /// 16 values, index 4·b_i + b_j.
+        public var ddg: [Double]
+        public init(i: Int, j: Int, ddg: [Double]) {
+            self.i = i
+            self.j = j
+            self.ddg = ddg
+        }
+    }
+
+    public static let formatName = "betseq-energy-model"
+    public var length: Int
+    public var intercept: Double
+    /// `length` × 4 values, index 4·position + base.
+    public var mono: [Double]
+    public var pairs: [Pair]
+    public var description: String
+
+    public init(length: Int, intercept: Double = 0, mono: [Double], pairs: [Pair] = [], description: String = "") {
+        self.length = length
+        self.intercept = intercept
+        self.mono = mono
+        self.pairs = pairs
+        self.description = description
+    }
+
+    /// Checks shapes, positions and finiteness.
+    public func validate(file: String = "energy model") throws {
+        func bad(_ message: String) -> InputError { InputError(.malformedTable, file: file, message) }
+        guard length >= 1, length <= 32 else { throw bad("length \(length): expected 1 to 32 positions") }
+        guard mono.count == 4 * length else {
+            throw bad("'mono' has \(mono.count / 4) rows of 4; expected \(length) (one per position)")
+        }
+        guard intercept.isFinite, mono.allSatisfy(\.isFinite) else { throw bad("non-finite value in 'intercept' or 'mono'") }
+        var seen = Set<Int>()
+        for (k, p) in pairs.enumerated() {
+            guard p.i >= 0, p.j < length, p.i < p.j else {
+                throw bad("pair \(k + 1): positions (\(p.i + 1), \(p.j + 1)); expected 1 ≤ i < j ≤ \(length)")
+            }
+            guard seen.insert(p.i * length + p.j).inserted else {
+                throw bad("pair \(k + 1): positions (\(p.i + 1), \(p.j + 1)) appear twice")
+            }
+            guard p.ddg.count == 16 else { throw bad("pair \(k + 1): 'ddg' must be a 4×4 table") }
+            guard p.ddg.allSatisfy(\.isFinite) else { throw bad("pair \(k + 1): non-finite value") }
+        }
+    }
+
+    /// ΔΔG of one sequence given as base codes (A=0 … T=3).
+    public func energy(codes: [UInt8]) -> Double {
+        var e = intercept
+        for (i, b) in codes.enumerated() { e += mono[4 * i + Int(b)] }
+        for p in pairs { e += p.ddg[4 * Int(codes[p.i]) + Int(codes[p.j])] }
+        return e
+    }
+
+    /// ΔΔG of every sequence, indexed by the 2-bit key (position 1 most significant), as `betseq
+    /// count` numbers sequences. Requires length ≤ 13 (4^13 values).
+    ///
+    /// Splits the sequence into a 5' and a 3' half: terms inside one half are tabulated once
+    /// (4^h entries), so each sequence costs one addition plus one lookup per pair that spans the
+    /// halves.
+    public func landscape() throws -> [Double] {
+        guard length <= 13 else {
+            throw InputError(.invalidOption, file: "energy model",
+                             "a full landscape of \(length) positions (4^\(length) sequences) is too large; at most 13")
+        }
+        let hiLen = length / 2, loLen = length - hiLen
+        func halfTable(offset: Int, count: Int) -> [Double] {
+            var table = [Double](repeating: 0, count: 1 << (2 * count))
+            var codes = [UInt8](repeating: 0, count: length)
+            for key in 0..<table.count {
+                for p in 0..<count { codes[offset + p] = UInt8((key >> (2 * (count - 1 - p))) & 3) }
+                var e = 0.0
+                for p in 0..<count { e += mono[4 * (offset + p) + Int(codes[offset + p])] }
+                for pair in pairs where pair.i >= offset && pair.j < offset + count {
+                    e += pair.ddg[4 * Int(codes[pair.i]) + Int(codes[pair.j])]
+                }
+                table[key] = e
+            }
+            return table
+        }
+        let hi = halfTable(offset: 0, count: hiLen)
+        let lo = halfTable(offset: hiLen, count: loLen)
+        let cross = pairs.filter { $0.i < hiLen && $0.j >= hiLen }
+        // Shifts that pull each base out of the key.
+        let crossShifts = cross.map { (2 * (length - 1 - $0.i), 2 * (length - 1 - $0.j)) }
+        let crossTables = cross.map(\.ddg)
+        let loBits = 2 * loLen
+        let loMask = (1 << loBits) - 1
+        var out = [Double](repeating: 0, count: 1 << (2 * length))
+        let base = intercept
+        out.withUnsafeMutableBufferPointer { o in
+            for h in 0..<hi.count {
+                let eh = base + hi[h]
+                let start = h << loBits
+                for l in 0...loMask {
+                    o[start + l] = eh + lo[l]
+                }
+                for (c, (si, sj)) in crossShifts.enumerated() {
+                    crossTables[c].withUnsafeBufferPointer { t in
+                        let bi = ((start >> si) & 3) << 2
+                        for l in 0...loMask {
+                            let key = start | l
+                            o[key] += t[bi | ((key >> sj) & 3)]
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: JSON
+
+    private struct FilePair: Codable {
+        var i: Int
+        var j: Int
+        var ddg: [[Double]]
+    }
+
+    private struct File: Codable {
+        var format: String
+        var version: Int
+        var length: Int
+        var units: String?
+        var intercept: Double?
+        var mono: [[Double]]
+        var pairs: [FilePair]?
+        var description: String?
+    }
+
+    /// Parses the JSON form.
+    public static func decode(_ data: Data, file: String = "energy model") throws -> EnergyModel {
+        let f: File
+        do {
+            f = try JSONDecoder().decode(File.self, from: data)
+        } catch let error as DecodingError {
+            throw InputError(.malformedTable, file: file, "not a betseq energy model: \(describe(error))")
+        } catch {
+            throw InputError(.malformedTable, file: file, "not a betseq energy model: \(error)")
+        }
+        guard f.format == formatName else {
+            throw InputError(.malformedTable, file: file, "format '\(f.format)'; expected '\(formatName)'")
+        }
+        guard f.version == 1 else {
+            throw InputError(.malformedTable, file: file, "version \(f.version); this betseq reads version 1")
+        }
+        if let units = f.units, units != "kcal/mol" {
+            throw InputError(.malformedTable, file: file, "units '\(units)'; expected 'kcal/mol'")
+        }
+        for (r, row) in f.mono.enumerated() where row.count != 4 {
+            throw InputError(.malformedTable, file: file, "mono row \(r + 1) has \(row.count) values; expected 4 (A, C, G, T)")
+        }
+        var pairs: [Pair] = []
+        for (k, p) in (f.pairs ?? []).enumerated() {
+            guard p.ddg.count == 4, p.ddg.allSatisfy({ $0.count == 4 }) else {
+                throw InputError(.malformedTable, file: file, "pair \(k + 1): 'ddg' must be 4 rows of 4 values")
+            }
+            pairs.append(Pair(i: p.i - 1, j: p.j - 1, ddg: p.ddg.flatMap { $0 }))
+        }
+        let model = EnergyModel(length: f.length, intercept: f.intercept ?? 0, mono: f.mono.flatMap { $0 },
+                                pairs: pairs, description: f.description ?? "")
+        try model.validate(file: file)
+        return model
+    }
+
+    public static func read(path: String) throws -> EnergyModel {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(.cannotOpen, file: path, "cannot read the file")
+        }
+        return try decode(data, file: path)
+    }
+
+    /// The JSON form (keys sorted, so the same model always gives the same bytes).
+    public func encoded() throws -> Data {
+        let file = File(format: Self.formatName, version: 1, length: length, units: "kcal/mol",
+                        intercept: intercept,
+                        mono: (0..<length).map { Array(mono[(4 * $0)..<(4 * $0 + 4)]) },
+                        pairs: pairs.map { p in
+                            FilePair(i: p.i + 1, j: p.j + 1, ddg: (0..<4).map { Array(p.ddg[(4 * $0)..<(4 * $0 + 4)]) })
+                        },
+                        description: description)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(file)
+    }
+
+    /// Writes the JSON form atomically (temporary file, then rename).
+    public func write(path: String) throws {
+        let out = try OutputFile(path: path)
+        var data = try encoded()
+        data.append(10)
+        try data.withUnsafeBytes { try out.write($0) }
+        try out.finish()
+    }
+}
+
+private func describe(_ error: DecodingError) -> String {
+    switch error {
+    case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
+    case .typeMismatch(_, let c), .valueNotFound(_, let c):
+        return "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
+    case .dataCorrupted(let c):
+        let at = c.codingPath.map(\.stringValue).joined(separator: ".")
+        return at.isEmpty ? "invalid JSON" : "invalid value at '\(at)'"
+    @unknown default: return "unreadable"
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// A position frequency matrix: per motif column, counts (JASPAR) or probabilities (MEME) of
+/// A, C, G, T.
+public struct PositionFrequencyMatrix: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    /// `width` × 4 values, index 4·column + base; non-negative, each column with a positive sum.
+    public var counts: [Double]
+    public var width: Int { counts.count / 4 }
+
+    public init(id: String, name: String, counts: [Double]) {
+        self.id = id
+        self.name = name
+        self.counts = counts
+    }
+
+    /// Column-normalised frequencies.
+    public func frequencies() -> [Double] {
+        var f = counts
+        for c in 0..<width {
+            let total = counts[(4 * c)..<(4 * c + 4)].reduce(0, +)
+            for b in 0..<4 { f[4 * c + b] = counts[4 * c + b] / total }
+        }
+        return f
+    }
+
+    /// The matrix read on the other strand: columns reversed, bases complemented.
+    public func reverseComplement() -> PositionFrequencyMatrix {
+        var rc = counts
+        for c in 0..<width {
+            for b in 0..<4 { rc[4 * (width - 1 - c) + (3 - b)] = counts[4 * c + b] }
+        }
+        return PositionFrequencyMatrix(id: id, name: name, counts: rc)
+    }
+
+    /// Reads every matrix in a JASPAR (`>ID NAME` + rows `A [ … ]`) or MEME (`MOTIF` +
+    /// `letter-probability matrix`) file.
+    public static func read(path: String) throws -> [PositionFrequencyMatrix] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(.cannotOpen, file: path, "cannot read the file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> [PositionFrequencyMatrix] {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        let motifs = text.contains("letter-probability matrix")
+            ? try parseMEME(lines, file: file) : try parseJASPAR(lines, file: file)
+        guard !motifs.isEmpty else {
+            throw InputError(.malformedTable, file: file, "no motif found; expected JASPAR ('>ID NAME' then rows A/C/G/T) or MEME text")
+        }
+        return motifs
+    }
+
+    private static func numbers(_ s: Substring, file: String, line: Int) throws -> [Double] {
+        try s.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { token in
+            guard let v = Double(token), v.isFinite, v >= 0 else {
+                throw InputError(.malformedTable, file: file, line: line, "'\(token)' is not a non-negative number")
+            }
+            return v
+        }
+    }
+
+    private static func finish(_ id: String, _ name: String, _ rows: [[Double]], columnsAreRows: Bool,
+                               file: String, line: Int) throws -> PositionFrequencyMatrix {
+        var counts: [Double] = []
+        if columnsAreRows {
+            counts = rows.flatMap { $0 }
+        } else {
+            guard rows.count == 4, rows.allSatisfy({ $0.count == rows[0].count }), !rows[0].isEmpty else {
+                throw InputError(.malformedTable, file: file, line: line,
+                                 "motif '\(id)': expected 4 rows (A, C, G, T) of equal length")
+            }
+            for c in 0..<rows[0].count { for b in 0..<4 { counts.append(rows[b][c]) } }
+        }
+        let m = PositionFrequencyMatrix(id: id, name: name, counts: counts)
+        for c in 0..<m.width where counts[(4 * c)..<(4 * c + 4)].reduce(0, +) <= 0 {
+            throw InputError(.malformedTable, file: file, line: line, "motif '\(id)': column \(c + 1) sums to zero")
+        }
+        return m
+    }
+
+    private static func parseJASPAR(_ lines: [String], file: String) throws -> [PositionFrequencyMatrix] {
+        var motifs: [PositionFrequencyMatrix] = []
+        var id = "motif", name = "", rows: [[Double]] = [], start = 1
+        let letters: [Character] = ["A", "C", "G", "T"]
+        for (n, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            if line.hasPrefix(">") {
+                if !rows.isEmpty { motifs.append(try finish(id, name, rows, columnsAreRows: false, file: file, line: start)) }
+                let parts = line.dropFirst().split(separator: " ", maxSplits: 1)
+                id = parts.first.map(String.init) ?? "motif"
+                name = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : id
+                rows = []
+                start = n + 1
+                continue
+            }
+            var body = Substring(line)
+            if let first = body.first, letters.contains(first.uppercased().first ?? first) {
+                guard first.uppercased() == String(letters[rows.count % 4]) else {
+                    throw InputError(.malformedTable, file: file, line: n + 1,
+                                     "row '\(first)'; expected rows in the order A, C, G, T")
+                }
+                body = body.dropFirst()
+            }
+            body = Substring(body.replacingOccurrences(of: "[", with: " ").replacingOccurrences(of: "]", with: " "))
+            rows.append(try numbers(body, file: file, line: n + 1))
+            if rows.count > 4 {
+                throw InputError(.malformedTable, file: file, line: n + 1, "more than 4 rows in motif '\(id)'")
+            }
+        }
+        if !rows.isEmpty { motifs.append(try finish(id, name, rows, columnsAreRows: false, file: file, line: start)) }
+        return motifs
+    }
+
+    private static func parseMEME(_ lines: [String], file: String) throws -> [PositionFrequencyMatrix] {
+        var motifs: [PositionFrequencyMatrix] = []
+        var id = "motif", name = ""
+        var n = 0
+        while n < lines.count {
+            let line = lines[n].trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("MOTIF") {
+                let parts = line.split(separator: " ")
+                id = parts.count > 1 ? String(parts[1]) : "motif"
+                name = parts.count > 2 ? String(parts[2]) : id
+            } else if line.hasPrefix("letter-probability matrix") {
+                var width: Int?
+                if let r = line.range(of: "w=") {
+                    width = Int(line[r.upperBound...].trimmingCharacters(in: .whitespaces).prefix { $0.isNumber })
+                }
+                var rows: [[Double]] = []
+                let start = n + 1
+                n += 1
+                while n < lines.count {
+                    let row = lines[n].trimmingCharacters(in: .whitespaces)
+                    if row.isEmpty || !(row.first?.isNumber ?? false) && row.first != "." { break }
+                    let values = try numbers(Substring(row), file: file, line: n + 1)
+                    guard values.count == 4 else {
+                        throw InputError(.malformedTable, file: file, line: n + 1, "\(values.count) probabilities; expected 4 (A, C, G, T)")
+                    }
+                    rows.append(values)
+                    n += 1
+                    if let width, rows.count == width { break }
+                }
+                if let width, rows.count != width {
+                    throw InputError(.malformedTable, file: file, line: start, "motif '\(id)': w=\(width) but \(rows.count) rows")
+                }
+                motifs.append(try finish(id, name, rows, columnsAreRows: true, file: file, line: start))
+                continue
+            }
+            n += 1
+        }
+        return motifs
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import SequenceIO
+
+/// Accuracy of one simulated experiment at one depth.
+public struct ReplicateStats: Sendable, Equatable {
+    /// Species seen in both bound and input.
+    public var observedBoth: Int
+    public var fractionObserved: Double
+    /// Pearson r² of measured ΔΔG (−RT ln of the normalised count ratio) against the truth, over the
+    /// species seen in both fractions (NaN with fewer than 3).
+    public var r2DDG: Double
+    /// The published metric: Pearson r² of the count ratio B/I against the true ratio
+    /// exp(−ΔΔG/RT), on the linear scale.
+    public var r2Ratio: Double
+}
+
+/// All replicates at one depth.
+public struct SweepPoint: Sendable {
+    /// Total reads, split between bound and input.
+    public var depth: Int
+    public var boundReads: Int
+    public var inputReads: Int
+    /// Reads per species in each fraction: (depth/2)/4^L, as in the published simulation.
+    public var meanReadsPerSequence: Double
+    public var replicates: [ReplicateStats]
+}
+
+/// The published Monte-Carlo design over the whole library: at each depth, sample bound reads
+/// ∝ `boundWeights` and input reads ∝ `inputWeights` (depth split equally), `replicates` times, and
+/// compare measured ΔΔG with the truth. Every (depth, replicate) draws from its own random stream,
+/// so results do not depend on the thread count. Runs on `threads` threads.
+public func depthSweep(truth: [Double], boundWeights: [Double], inputWeights: [Double], depths: [Int],
+                       replicates: Int, seed: UInt64, rt: Double = 0.593, threads: Int = 2,
+                       progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [SweepPoint] {
+    guard replicates >= 1 else { throw InputError(.invalidOption, file: "sweep", "--replicates must be ≥ 1") }
+    guard !depths.isEmpty else { throw InputError(.invalidOption, file: "sweep", "give at least one depth") }
+    for d in depths where d < 2 || d / 2 > Int(UInt32.max) {
+        throw InputError(.invalidOption, file: "sweep", "depth \(d): expected 2 to \(2 * Int(UInt32.max)) reads")
+    }
+    let bound = MultinomialPlan(weights: boundWeights)
+    let input = MultinomialPlan(weights: inputWeights)
+    let n = truth.count
+    // ln k for small counts, the bulk of every replicate.
+    let logTable = (0..<65_536).map { $0 == 0 ? 0 : log(Double($0)) }
+    let trueRatio = truth.map { exp(-$0 / rt) }
+    let jobs = depths.count * replicates
+    let results = UnsafeMutableBufferPointer<ReplicateStats>.allocate(capacity: jobs)
+    defer { results.deallocate() }
+    let lock = NSLock()
+    nonisolated(unsafe) var next = 0
+    nonisolated(unsafe) var done = 0
+    nonisolated(unsafe) let out = results
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs))) { _ in
+        var b = [UInt32](repeating: 0, count: n)
+        var u = [UInt32](repeating: 0, count: n)
+        while true {
+            lock.lock()
+            let job = next
+            next += 1
+            lock.unlock()
+            guard job < jobs else { break }
+            let (d, r) = job.quotientAndRemainder(dividingBy: replicates)
+            let rng = RandomSource(seed: seed, stream: Streams.sweep + UInt64(job))
+            let half = depths[d] / 2
+            b.withUnsafeMutableBufferPointer { rng.multinomial(trials: half, plan: bound, into: $0) }
+            u.withUnsafeMutableBufferPointer { rng.multinomial(trials: depths[d] - half, plan: input, into: $0) }
+            _ = r
+            out[job] = replicateStats(bound: b, input: u, truth: truth, trueRatio: trueRatio, logTable: logTable)
+            lock.lock()
+            done += 1
+            let finished = done
+            lock.unlock()
+            progress?(finished, jobs)
+        }
+    }
+    return depths.enumerated().map { d, depth in
+        SweepPoint(depth: depth, boundReads: depth / 2, inputReads: depth - depth / 2,
+                   meanReadsPerSequence: Double(depth / 2) / Double(n),
+                   replicates: Array(results[(d * replicates)..<((d + 1) * replicates)]))
+    }
+}
+
+/// One pass over the library accumulating the Pearson sums of both metrics.
+func replicateStats(bound: [UInt32], input: [UInt32], truth: [Double], trueRatio: [Double],
+                    logTable: [Double]) -> ReplicateStats {
+    var count = 0
+    var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
+    var rx = 0.0, ry = 0.0, rxx = 0.0, ryy = 0.0, rxy = 0.0
+    bound.withUnsafeBufferPointer { b in
+        input.withUnsafeBufferPointer { u in
+            truth.withUnsafeBufferPointer { t in
+                trueRatio.withUnsafeBufferPointer { tr in
+                    logTable.withUnsafeBufferPointer { lg in
+                        for i in 0..<b.count {
+                            let bi = Int(b[i]), ui = Int(u[i])
+                            guard bi > 0 && ui > 0 else { continue }
+                            count += 1
+                            let lb = bi < lg.count ? lg[bi] : log(Double(bi))
+                            let lu = ui < lg.count ? lg[ui] : log(Double(ui))
+                            // Measured ΔΔG up to the factor RT and a constant, which r² ignores.
+                            let x = t[i], y = lu - lb
+                            sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y
+                            let p = tr[i], q = Double(bi) / Double(ui)
+                            rx += p; ry += q; rxx += p * p; ryy += q * q; rxy += p * q
+                        }
+                    }
+                }
+            }
+        }
+    }
+    func r2(_ n: Int, _ sx: Double, _ sy: Double, _ sxx: Double, _ syy: Double, _ sxy: Double) -> Double {
+        guard n >= 3 else { return .nan }
+        let m = Double(n)
+        let cxx = sxx - sx * sx / m, cyy = syy - sy * sy / m, cxy = sxy - sx * sy / m
+        guard cxx > 0, cyy > 0 else { return .nan }
+        return cxy * cxy / (cxx * cyy)
+    }
+    return ReplicateStats(observedBoth: count, fractionObserved: Double(count) / Double(bound.count),
+                          r2DDG: r2(count, sx, sy, sxx, syy, sxy), r2Ratio: r2(count, rx, ry, rxx, ryy, rxy))
+}
+
+/// Median of the finite values (NaN when there are none).
+public func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
+
+/// Linear-interpolation quantile of the finite values (NaN when there are none).
+public func quantile(_ values: [Double], _ q: Double) -> Double {
+    let v = values.filter(\.isFinite).sorted()
+    guard !v.isEmpty else { return .nan }
+    let pos = q * Double(v.count - 1)
+    let lo = Int(pos.rounded(.down)), hi = min(lo + 1, v.count - 1)
+    return v[lo] + (v[hi] - v[lo]) * (pos - Double(lo))
+}
+
+/// Parses a depth list: comma-separated numbers (`1e6,2e7`), `START:STOP` (1, 2 and 5 × 10^k in
+/// the range, inclusive) or `START:STOP:N` (N log-spaced points, rounded to integers).
+public func parseDepths(_ text: String) throws -> [Int] {
+    func number(_ s: Substring) throws -> Double {
+        guard let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite, v >= 1 else {
+            throw InputError(.invalidOption, file: "--depths", "'\(s)' is not a read count ≥ 1")
+        }
+        return v
+    }
+    let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+    var depths: [Int]
+    switch parts.count {
+    case 1:
+        depths = try text.split(separator: ",").map { Int(try number($0).rounded()) }
+    case 2, 3:
+        let a = try number(parts[0]), b = try number(parts[1])
+        guard a <= b else { throw InputError(.invalidOption, file: "--depths", "START must not exceed STOP in '\(text)'") }
+        if parts.count == 3 {
+            guard let k = Int(parts[2]), k >= 1, k <= 1000 else {
+                throw InputError(.invalidOption, file: "--depths", "'\(parts[2])' is not a point count between 1 and 1000")
+            }
+            depths = (0..<k).map { i in
+                k == 1 ? Int(a.rounded()) : Int(exp(log(a) + (log(b) - log(a)) * Double(i) / Double(k - 1)).rounded())
+            }
+        } else {
+            depths = []
+            var decade = pow(10, floor(log10(a)))
+            while decade <= b * 1.000001 {
+                for m in [1.0, 2.0, 5.0] {
+                    let v = m * decade
+                    if v >= a * 0.999999 && v <= b * 1.000001 { depths.append(Int(v.rounded())) }
+                }
+                decade *= 10
+            }
+        }
+    default:
+        throw InputError(.invalidOption, file: "--depths", "'\(text)': expected a list (1e6,1e7), START:STOP or START:STOP:N")
+    }
+    guard !depths.isEmpty else { throw InputError(.invalidOption, file: "--depths", "'\(text)' gives no depth") }
+    return depths
+}
+
+/// Writes the sweep as TSV: one row per depth with medians (and the interquartile range of r²)
+/// over replicates.
+public func writeSweep(_ points: [SweepPoint], path: String) throws {
+    let out = try TextWriter(path: path)
+    try out.write("depth\tbound_reads\tinput_reads\tmean_reads_per_seq\treplicates\tfrac_observed\t"
+                  + "observed_both\tr2_ddg\tr2_ddg_q25\tr2_ddg_q75\tr2_ratio\n")
+    for p in points {
+        let r2 = p.replicates.map(\.r2DDG)
+        try out.write(p.depth); try out.write(byte: 9)
+        try out.write(p.boundReads); try out.write(byte: 9)
+        try out.write(p.inputReads); try out.write(byte: 9)
+        try out.write(scientific: p.meanReadsPerSequence, digits: 6); try out.write(byte: 9)
+        try out.write(p.replicates.count); try out.write(byte: 9)
+        try out.write(median(p.replicates.map(\.fractionObserved)), decimals: 6); try out.write(byte: 9)
+        try out.write(median(p.replicates.map { Double($0.observedBoth) }), decimals: 1); try out.write(byte: 9)
+        try out.write(median(r2), decimals: 6); try out.write(byte: 9)
+        try out.write(quantile(r2, 0.25), decimals: 6); try out.write(byte: 9)
+        try out.write(quantile(r2, 0.75), decimals: 6); try out.write(byte: 9)
+        try out.write(median(p.replicates.map(\.r2Ratio)), decimals: 6)
+        try out.write(byte: 10)
+    }
+    try out.finish()
+}

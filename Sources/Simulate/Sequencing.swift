@@ -1,0 +1,114 @@
+import Foundation
+import SequenceIO
+
+/// One sequenced fraction (input, bound or unbound) of a simulated library.
+public struct SampledFraction: Sendable {
+    public let name: String
+    /// Distinct DNA molecules sampled into the library prep, per species.
+    public var molecules: [UInt32]
+    /// Reads per species: molecules plus PCR duplicates.
+    public var reads: [UInt32]
+    /// Distinct (sequence, UMI) pairs per species: what perfect UMI de-duplication reports. Fewer
+    /// than `molecules` when two molecules of one species drew the same UMI. Equal to `reads` for
+    /// designs without UMI bases (then nothing can be de-duplicated).
+    public var distinct: [UInt32]
+    public let totalReads: Int
+    public let umiLength: Int
+
+    /// The column `betseq count` would write: distinct UMIs, or reads with `reads: true`.
+    public func counts(reads wantReads: Bool) -> [UInt32] { wantReads ? reads : distinct }
+}
+
+/// Samples the reads of one fraction.
+///
+/// `reads·(1 − duplicateFraction)` (rounded) distinct molecules are drawn by a multinomial over
+/// the species with the given weights (their concentrations in that fraction); the remaining reads
+/// are PCR duplicates, each a copy of a uniformly chosen molecule, so per species
+/// Multinomial(D, m_i/M). With UMIs every molecule carries a UMI drawn uniformly from the 4^u
+/// possible; `distinct` counts the different UMIs per species (exact occupancy sampling, see
+/// `distinctDraws`).
+public func sequenceFraction(name: String, plan: MultinomialPlan, reads: Int, duplicateFraction: Double,
+                             umiLength: Int, seed: UInt64, stream: UInt64) throws -> SampledFraction {
+    guard reads >= 0, reads <= Int(UInt32.max) else {
+        throw InputError(.invalidOption, file: name, "\(reads) reads: one fraction takes 0 to \(UInt32.max) reads")
+    }
+    guard duplicateFraction.isFinite, duplicateFraction >= 0, duplicateFraction < 1 else {
+        throw InputError(.invalidOption, file: name, "--duplicates must be in [0, 1)")
+    }
+    guard plan.total > 0 || reads == 0 else {
+        throw InputError(.invalidOption, file: name, "no species can be sampled: every weight is zero")
+    }
+    let rng = RandomSource(seed: seed, stream: stream)
+    let n = plan.count
+    let duplicates = Int((Double(reads) * duplicateFraction).rounded())
+    let moleculeCount = reads - duplicates
+    var molecules = [UInt32](repeating: 0, count: n)
+    molecules.withUnsafeMutableBufferPointer { rng.multinomial(trials: moleculeCount, plan: plan, into: $0) }
+    var readCounts = molecules
+    if duplicates > 0 {
+        let copies = MultinomialPlan(weights: molecules.map(Double.init))
+        var extra = [UInt32](repeating: 0, count: n)
+        extra.withUnsafeMutableBufferPointer { rng.multinomial(trials: duplicates, plan: copies, into: $0) }
+        for i in 0..<n { readCounts[i] += extra[i] }
+    }
+    var distinct = readCounts
+    if umiLength > 0 {
+        let largest = Int(molecules.max() ?? 0)
+        let sampler = DistinctDraws(space: umiSpace(umiLength), largest: largest)
+        for i in 0..<n where molecules[i] > 1 {
+            distinct[i] = UInt32(sampler.sample(draws: Int(molecules[i]), rng: rng))
+        }
+        for i in 0..<n where molecules[i] <= 1 { distinct[i] = molecules[i] }
+    }
+    return SampledFraction(name: name, molecules: molecules, reads: readCounts, distinct: distinct,
+                           totalReads: reads, umiLength: umiLength)
+}
+
+/// 4^u, saturating at Int.max for absurdly long UMIs.
+func umiSpace(_ length: Int) -> Int { length >= 31 ? Int.max : 1 << (2 * length) }
+
+/// Samples the number of distinct values among `m` uniform draws from `space` values, exactly and
+/// without drawing each value.
+///
+/// With d distinct values so far, the next draw is new with probability 1 − d/U. The chance that
+/// the next t draws are all new is Π_{j<t} (1 − (d+j)/U) = exp(L(d+t) − L(d)) with
+/// L(k) = Σ_{j<k} ln(1 − j/U). One uniform u gives by inversion the run T of new draws before the
+/// next repeat (the largest t with L(d+t) ≥ L(d) + ln u); the repeat is then consumed and the
+/// process continues. A species costs one uniform plus one per collision, so a library of 10^6
+/// species with few collisions costs about 10^6 uniforms.
+struct DistinctDraws {
+    let space: Int
+    /// L(0…K), K = min(largest, space).
+    let logRun: [Double]
+
+    init(space: Int, largest: Int) {
+        self.space = space
+        let k = min(largest, space)
+        var table = [Double](repeating: 0, count: k + 1)
+        let u = Double(space)
+        for j in 0..<k { table[j + 1] = table[j] + log1p(-Double(j) / u) }
+        logRun = table
+    }
+
+    func sample(draws m: Int, rng: RandomSource) -> Int {
+        var d = 0
+        var left = m
+        while left > 0 && d < space {
+            let cap = min(left, space - d)
+            let target = logRun[d] + log(rng.uniformPositive())
+            if logRun[d + cap] >= target {
+                d += cap  // all new; if cap < left the space is now exhausted and the rest repeat
+                break
+            }
+            // logRun[d] ≥ target > logRun[d + cap]: bisect for the last t with logRun[d+t] ≥ target.
+            var lo = 0, hi = cap
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2
+                if logRun[d + mid] >= target { lo = mid } else { hi = mid }
+            }
+            d += lo
+            left -= lo + 1
+        }
+        return d
+    }
+}

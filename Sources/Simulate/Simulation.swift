@@ -1,0 +1,180 @@
+import Foundation
+import SequenceIO
+
+/// Everything that defines a simulated BET-seq experiment besides the landscape.
+public struct SimulationSettings: Sendable {
+    public var design: DesignTemplate = .betseq
+    public var conditions = BindingConditions()
+    /// SD of log-normal synthesis bias in input abundance (0 = uniform library).
+    public var inputBiasSD = 0.0
+    /// Reads per fraction; 0 leaves the fraction out (unbound is off unless asked for).
+    public var inputReads = 10_000_000
+    public var boundReads = 10_000_000
+    public var unboundReads = 0
+    /// Share of reads that are PCR duplicates.
+    public var duplicateFraction = 0.0
+    public var seed: UInt64 = 1
+    public var threads = 2
+
+    public init() {}
+}
+
+/// A simulated experiment: truth, equilibrium and the sequenced fractions.
+public struct SimulationResult: Sendable {
+    public let landscape: Landscape
+    /// Relative input abundance, sums to 1.
+    public let abundance: [Double]
+    public let binding: BindingState
+    /// In column order: input, bound, unbound (those with reads).
+    public let fractions: [SampledFraction]
+    public let settings: SimulationSettings
+}
+
+/// Runs the equilibrium and samples every fraction (fractions in parallel, each on its own
+/// random stream).
+public func simulate(landscape: Landscape, settings: SimulationSettings) throws -> SimulationResult {
+    guard landscape.length == settings.design.variableLength else {
+        throw InputError(.invalidOption, file: landscape.origin,
+                         "the landscape has \(landscape.length) positions but the design has \(settings.design.variableLength) variable bases")
+    }
+    let abundance = try libraryAbundance(count: landscape.count, logNormalSD: settings.inputBiasSD, seed: settings.seed)
+    let binding = try solveBinding(ddg: landscape.ddg, abundance: abundance, conditions: settings.conditions)
+    var jobs: [(name: String, reads: Int, weights: [Double], stream: UInt64)] = []
+    if settings.inputReads > 0 { jobs.append(("input", settings.inputReads, abundance, Streams.input)) }
+    if settings.boundReads > 0 { jobs.append(("bound", settings.boundReads, binding.bound, Streams.bound)) }
+    if settings.unboundReads > 0 { jobs.append(("unbound", settings.unboundReads, binding.unbound, Streams.unbound)) }
+    guard !jobs.isEmpty else { throw InputError(.invalidOption, file: "simulate", "every fraction has 0 reads") }
+    let umiLength = settings.design.umiLength
+    let slots = UnsafeMutableBufferPointer<Result<SampledFraction, Error>?>.allocate(capacity: jobs.count)
+    slots.initialize(repeating: nil)
+    defer { slots.deinitialize(); slots.deallocate() }
+    nonisolated(unsafe) let out = slots
+    let frozen = jobs
+    let lock = NSLock()
+    nonisolated(unsafe) var next = 0
+    DispatchQueue.concurrentPerform(iterations: max(1, min(settings.threads, jobs.count))) { _ in
+        while true {
+            lock.lock()
+            let j = next
+            next += 1
+            lock.unlock()
+            guard j < frozen.count else { break }
+            let job = frozen[j]
+            out[j] = Result {
+                try sequenceFraction(name: job.name, plan: MultinomialPlan(weights: job.weights), reads: job.reads,
+                                     duplicateFraction: settings.duplicateFraction, umiLength: umiLength,
+                                     seed: settings.seed, stream: job.stream)
+            }
+        }
+    }
+    let fractions = try slots.map { slot -> SampledFraction in
+        guard let slot else { throw InputError(.invalidOption, file: "simulate", "a fraction was not sampled") }
+        return try slot.get()
+    }
+    return SimulationResult(landscape: landscape, abundance: abundance, binding: binding,
+                            fractions: fractions, settings: settings)
+}
+
+/// Writes sequences by key quickly: each half of the sequence is looked up once.
+struct SequenceSpeller {
+    let length: Int
+    let hiLength: Int
+    let hi: [UInt8]
+    let lo: [UInt8]
+    init(length: Int) {
+        self.length = length
+        hiLength = length / 2
+        let loLength = length - hiLength
+        func table(_ n: Int) -> [UInt8] {
+            var t: [UInt8] = []
+            let letters = Array("ACGT".utf8)
+            for key in 0..<(1 << (2 * n)) {
+                for p in 0..<n { t.append(letters[(key >> (2 * (n - 1 - p))) & 3]) }
+            }
+            return t
+        }
+        hi = table(hiLength)
+        lo = table(loLength)
+    }
+
+    func write(_ key: Int, to out: TextWriter) throws {
+        let loLength = length - hiLength
+        let h = key >> (2 * loLength), l = key & ((1 << (2 * loLength)) - 1)
+        try hi.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(h * hiLength)..<((h + 1) * hiLength)])) }
+        try lo.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(l * loLength)..<((l + 1) * loLength)])) }
+    }
+}
+
+extension SimulationResult {
+    /// `truth.tsv`: every sequence of the library with its true ΔΔG (kcal/mol, mean-centred), the
+    /// equilibrium fraction bound θ and its input abundance relative to the library mean.
+    public func writeTruth(path: String) throws {
+        let out = try TextWriter(path: path)
+        try out.write("sequence\tddg_true\tfraction_bound\trelative_abundance\n")
+        let speller = SequenceSpeller(length: landscape.length)
+        let n = Double(landscape.count)
+        for i in 0..<landscape.count {
+            try speller.write(i, to: out)
+            try out.write(byte: 9)
+            try out.write(landscape.ddg[i], decimals: 6)
+            try out.write(byte: 9)
+            try out.write(scientific: binding.fractionBound[i], digits: 6)
+            try out.write(byte: 9)
+            try out.write(abundance[i] * n, decimals: 6)
+            try out.write(byte: 10)
+        }
+        try out.finish()
+    }
+
+    /// `counts.tsv` exactly as `betseq count` writes it: `sequence` and one column per fraction
+    /// (distinct UMIs, or reads with `reads: true`), rows with any count, sorted by sequence.
+    public func writeCounts(path: String, reads: Bool) throws {
+        let out = try TextWriter(path: path)
+        try out.write("sequence")
+        for f in fractions { try out.write("\t" + f.name) }
+        try out.write(byte: 10)
+        let columns = fractions.map { $0.counts(reads: reads) }
+        let speller = SequenceSpeller(length: landscape.length)
+        for i in 0..<landscape.count where columns.contains(where: { $0[i] > 0 }) {
+            try speller.write(i, to: out)
+            for c in columns {
+                try out.write(byte: 9)
+                try out.write(Int(c[i]))
+            }
+            try out.write(byte: 10)
+        }
+        try out.finish()
+    }
+
+    /// Parameters and outcomes as JSON (for the record and for reports).
+    public func metadata(extra: [String: Any] = [:]) throws -> Data {
+        var fractionInfo: [[String: Any]] = []
+        for f in fractions {
+            fractionInfo.append([
+                "name": f.name, "reads": f.totalReads,
+                "molecules": f.molecules.reduce(0) { $0 + Int($1) },
+                "distinct_umis": f.distinct.reduce(0) { $0 + Int($1) },
+                "species_observed": f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) },
+            ])
+        }
+        let c = settings.conditions
+        var object: [String: Any] = [
+            "landscape": landscape.origin,
+            "design": settings.design.template,
+            "species": landscape.count,
+            "seed": settings.seed,
+            "binding": [
+                "model": c.dilute ? "dilute" : "equilibrium",
+                "protein_nM": c.protein, "library_nM": c.library, "kd_ref_nM": c.kdRef, "rt_kcal_per_mol": c.rt,
+                "free_protein_nM": binding.freeProtein, "iterations": binding.iterations,
+                "mass_balance_relative_error": binding.massBalanceError,
+                "max_fraction_bound": binding.fractionBound.max() ?? 0,
+            ] as [String: Any],
+            "input_bias_sd": settings.inputBiasSD,
+            "duplicate_fraction": settings.duplicateFraction,
+            "fractions": fractionInfo,
+        ]
+        for (k, v) in extra { object[k] = v }
+        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    }
+}
