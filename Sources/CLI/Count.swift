@@ -5,12 +5,12 @@ struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Count variable sequences and distinct UMIs in FASTQ/FASTA reads (plain, gzip or '-').",
         discussion: """
-            Each SAMPLE is NAME=FILE[,FILE...]; a name given twice collects all its files. Reads are
-            matched against the design template (leftmost match of its anchor bases) and filtered:
-            mean PHRED ≥ --min-mean-quality, every variable, UMI and core anchor base ≥
-            --min-base-quality, the whole template inside the read, only A/C/G/T in the variable
-            region and UMI. Output: TSV 'sequence' + one column per sample (distinct UMIs, or reads
-            with --reads), sorted by sequence. A summary of reads seen, kept and rejected per reason
+            Each SAMPLE is NAME=FILE[,FILE...]; a name given twice collects all its files. Reads are \
+            matched against the design template (leftmost match of its anchor bases) and filtered: \
+            mean PHRED ≥ --min-mean-quality, every variable, UMI and core anchor base ≥ \
+            --min-base-quality, the whole template inside the read, only A/C/G/T in the variable \
+            region and UMI. Output: TSV 'sequence' + one column per sample (distinct UMIs, or reads \
+            with --reads), sorted by sequence. A summary of reads seen, kept and rejected per reason \
             goes to stderr.
 
             Template characters: A/C/G/T anchor (must match), N variable base, U UMI base, '.' any.

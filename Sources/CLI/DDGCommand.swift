@@ -7,10 +7,10 @@ struct DDG: ParsableCommand {
         commandName: "ddg",
         abstract: "Estimate ΔΔG per sequence from bound and reference counts.",
         discussion: """
-            ΔΔG = −RT·ln((B/ΣB)/(U/ΣU)), mean-centred over the reported sequences (kcal/mol; more
-            negative binds tighter), with standard error RT·sqrt(1/B + 1/U). Several bound/reference
-            pairs (comma-separated, in matching order) are replicates, combined by inverse-variance
-            weighting. Without a pseudocount, sequences with a zero count are dropped and counted in
+            ΔΔG = −RT·ln((B/ΣB)/(U/ΣU)), mean-centred over the reported sequences (kcal/mol; more \
+            negative binds tighter), with standard error RT·sqrt(1/B + 1/U). Several bound/reference \
+            pairs (comma-separated, in matching order) are replicates, combined by inverse-variance \
+            weighting. Without a pseudocount, sequences with a zero count are dropped and counted in \
             the summary. Output columns: sequence, ddg, se, then the count columns used.
             """)
 

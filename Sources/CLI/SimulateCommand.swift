@@ -20,8 +20,8 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Simulate a BET-seq experiment: landscape, binding equilibrium, sequencing.",
         discussion: """
-            'betseq simulate run' (the default) writes one simulated library; 'betseq simulate sweep'
-            measures how well ΔΔG is recovered as a function of read depth. See each subcommand's
+            'betseq simulate run' (the default) writes one simulated library; 'betseq simulate sweep' \
+            measures how well ΔΔG is recovered as a function of read depth. See each subcommand's \
             --help.
             """,
         subcommands: [SimulateRun.self, SimulateSweep.self],
@@ -33,10 +33,10 @@ struct ExperimentOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
         "True ΔΔG landscape: normal:RANGE, an energy-model JSON, or a JASPAR/MEME motif file.",
         discussion: """
-            normal:RANGE draws ΔΔG ~ Normal(0, RANGE/6) kcal/mol per sequence, as the published
-            simulation. An energy model is the JSON that 'betseq fit' writes (format
-            betseq-energy-model). A motif is placed on the design's fixed core (best placement over
-            offsets and strands) and converted by ΔΔG = −RT·ln(p/p_max) with p = (f + 0.01)/1.04.
+            normal:RANGE draws ΔΔG ~ Normal(0, RANGE/6) kcal/mol per sequence, as the published \
+            simulation. An energy model is the betseq-energy-model JSON (see the README), as the linear fits \
+            write it. A motif is placed on the design's fixed core (best placement over \
+            offsets and strands) and converted by ΔΔG = −RT·ln(p/p_max) with p = (f + 0.01)/1.04. \
             Every landscape is mean-centred over the whole library.
             """))
     var landscape = "normal:1"
@@ -92,17 +92,17 @@ struct SimulateRun: ParsableCommand {
         commandName: "run",
         abstract: "Simulate one library at a given read depth.",
         discussion: """
-            Binding: species i has concentration S_tot·a_i and Kd_i = Kd_ref·exp(ΔΔG_i/RT); the free
-            protein solves the mass balance P + Σ S_i·P/(Kd_i + P) = P_tot exactly (GSL Brent),
-            including depletion and competition. Sequencing: molecules are drawn by multinomial
-            sampling of each fraction (input ∝ abundance, bound ∝ bound concentration, unbound ∝
-            unbound concentration); --duplicates of the reads are PCR copies; each molecule carries a
+            Binding: species i has concentration S_tot·a_i and Kd_i = Kd_ref·exp(ΔΔG_i/RT); the free \
+            protein solves the mass balance P + Σ S_i·P/(Kd_i + P) = P_tot exactly (GSL Brent), \
+            including depletion and competition. Sequencing: molecules are drawn by multinomial \
+            sampling of each fraction (input ∝ abundance, bound ∝ bound concentration, unbound ∝ \
+            unbound concentration); --duplicates of the reads are PCR copies; each molecule carries a \
             random UMI when the design has UMI bases.
 
-            Writes OUT/truth.tsv (sequence, ddg_true, fraction_bound, relative_abundance),
-            OUT/counts.tsv (as 'betseq count' writes it: distinct UMIs per sequence, or reads with
-            --reads; columns input, bound[, unbound]), OUT/simulation.json, and with --fastq
-            OUT/<fraction>.fastq.gz in the design's layout. Without --errors, 'betseq count' on those
+            Writes OUT/truth.tsv (sequence, ddg_true, fraction_bound, relative_abundance), \
+            OUT/counts.tsv (as 'betseq count' writes it: distinct UMIs per sequence, or reads with \
+            --reads; columns input, bound[, unbound]), OUT/simulation.json, and with --fastq \
+            OUT/<fraction>.fastq.gz in the design's layout. Without --errors, 'betseq count' on those \
             reads reproduces counts.tsv exactly.
             """)
 
@@ -148,32 +148,39 @@ struct SimulateRun: ParsableCommand {
         settings.inputReads = inputReads?.value ?? depth.value - depth.value / 2
         settings.unboundReads = unboundReads?.value ?? 0
         if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-
+        // Everything that can fail on bad input runs before the output directory is created.
         let landscape = try experiment.buildLandscape(design)
         let result = try simulate(landscape: landscape, settings: settings)
+        let synthesizer = fastq ? try ReadSynthesizer(design: design) : nil
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let dir = out.hasSuffix("/") ? String(out.dropLast()) : out
-        // The two tables are independent; write them side by side.
-        let failures = ErrorBox()
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            do {
-                if i == 0 { try result.writeTruth(path: "\(dir)/truth.tsv") } else { try result.writeCounts(path: "\(dir)/counts.tsv", reads: reads) }
-            } catch { failures.set(error) }
-        }
-        if let error = failures.error { throw error }
-        if fastq {
-            let synthesizer = try ReadSynthesizer(design: design)
+
+        // Tables and read files are independent; write them on two threads.
+        var tasks: [() throws -> Void] = [
+            { try result.writeTruth(path: "\(dir)/truth.tsv") },
+            { try result.writeCounts(path: "\(dir)/counts.tsv", reads: reads) },
+        ]
+        if let synthesizer {
             if !synthesizer.ambiguousShifts.isEmpty {
                 printErr("betseq: warning: in this design the anchors can also match \(synthesizer.ambiguousShifts.count) placement(s) that overlap variable/UMI bases; reads of some sequences may be found there")
             }
+            let meter = ProgressMeter(label: "writing FASTQ")
+            let totalReads = result.fractions.reduce(0) { $0 + $1.totalReads }
+            let written = Tally(count: result.fractions.count)
             for (k, fraction) in result.fractions.enumerated() {
-                let meter = ProgressMeter(label: "writing \(fraction.name).fastq.gz")
-                try synthesizer.writeFASTQ(fraction, path: "\(dir)/\(fraction.name).fastq.gz",
-                                           errors: errors ? .illumina : nil, seed: experiment.seed, stream: 100 + UInt64(k)) { n, total in
-                    meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
+                tasks.append {
+                    try synthesizer.writeFASTQ(fraction, path: "\(dir)/\(fraction.name).fastq.gz",
+                                               errors: errors ? .illumina : nil, seed: experiment.seed,
+                                               stream: 100 + UInt64(k)) { n, _ in
+                        let sum = written.set(k, n)
+                        meter.update(items: sum, unit: "reads", done: Int64(sum), total: Int64(totalReads))
+                    }
                 }
-                meter.finish()
             }
+            defer { meter.finish() }
+            try runConcurrently(tasks, threads: 2)
+        } else {
+            try runConcurrently(tasks, threads: 2)
         }
         var meta = try result.metadata(extra: ["fastq": fastq, "errors": errors, "counts": reads ? "reads" : "distinct_umis"])
         meta.append(10)
@@ -184,7 +191,7 @@ struct SimulateRun: ParsableCommand {
         let b = result.binding
         printErr("species: \(landscape.count)  landscape: \(landscape.origin)  ΔΔG sd: \(String(format: "%.3f", standardDeviation(landscape.ddg))) kcal/mol")
         printErr(experiment.dilute
-                 ? "binding: dilute limit"
+                 ? "binding: dilute limit; largest P_tot/Kd_i = \(String(format: "%.3g", b.fractionBound.max() ?? 0)) (the limit assumes ≪ 1)"
                  : "binding: free protein \(String(format: "%.4g", b.freeProtein)) nM of \(experiment.protein) nM; max fraction bound \(String(format: "%.3g", b.fractionBound.max() ?? 0)); mass balance error \(String(format: "%.1e", b.massBalanceError)) after \(b.iterations) Brent steps")
         for f in result.fractions {
             let seen = f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
@@ -199,11 +206,11 @@ struct SimulateSweep: ParsableCommand {
         commandName: "sweep",
         abstract: "How well is ΔΔG recovered at each read depth? (published Fig. 2C design)",
         discussion: """
-            At each total depth (split equally between bound and input) the library is sequenced
-            --replicates times; per depth the table reports mean reads per sequence per fraction,
-            the median fraction of sequences seen in both fractions (and their number), and the
-            median (and quartiles) of Pearson r² between measured and true ΔΔG over those sequences;
-            r2_ratio is the published linear-scale metric (count ratio vs exp(−ΔΔG/RT)). Writes
+            At each total depth (split equally between bound and input) the library is sequenced \
+            --replicates times; per depth the table reports mean reads per sequence per fraction, \
+            the median fraction of sequences seen in both fractions (and their number), and the \
+            median (and quartiles) of Pearson r² between measured and true ΔΔG over those sequences; \
+            r2_ratio is the published linear-scale metric (count ratio vs exp(−ΔΔG/RT)). Writes \
             OUT (TSV) and OUT with .svg (log x).
             """)
 
@@ -263,6 +270,38 @@ struct SimulateSweep: ParsableCommand {
                             median(p.replicates.map(\.fractionObserved)), r, median(p.replicates.map(\.r2Ratio))))
         }
         printErr("wrote \(out) and \(svgPath): \(depthList.count) depths × \(replicates) replicates in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+}
+
+/// Runs independent jobs on up to `threads` threads; rethrows the first error.
+func runConcurrently(_ tasks: [() throws -> Void], threads: Int) throws {
+    nonisolated(unsafe) let jobs = tasks
+    let failures = ErrorBox()
+    let lock = NSLock()
+    nonisolated(unsafe) var next = 0
+    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
+        while true {
+            lock.lock()
+            let j = next
+            next += 1
+            lock.unlock()
+            guard j < jobs.count else { return }
+            do { try jobs[j]() } catch { failures.set(error) }
+        }
+    }
+    if let error = failures.error { throw error }
+}
+
+/// Per-worker progress counts and their sum.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int]
+    init(count: Int) { values = [Int](repeating: 0, count: count) }
+    func set(_ i: Int, _ v: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        values[i] = v
+        return values.reduce(0, +)
     }
 }
 
