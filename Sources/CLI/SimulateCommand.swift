@@ -149,8 +149,11 @@ struct SimulateRun: ParsableCommand {
         settings.unboundReads = unboundReads?.value ?? 0
         if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
         // Everything that can fail on bad input runs before the output directory is created.
+        let clock = Date()
         let landscape = try experiment.buildLandscape(design)
+        let landscapeSeconds = Date().timeIntervalSince(clock)
         let result = try simulate(landscape: landscape, settings: settings)
+        let writing = Date()
         let synthesizer = fastq ? try ReadSynthesizer(design: design) : nil
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let dir = out.hasSuffix("/") ? String(out.dropLast()) : out
@@ -197,6 +200,8 @@ struct SimulateRun: ParsableCommand {
             let seen = f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
             printErr("\(f.name): \(f.totalReads) reads, \(String(format: "%.2f", Double(f.totalReads) / Double(landscape.count))) per sequence, \(String(format: "%.1f", 100 * Double(seen) / Double(landscape.count)))% of sequences seen")
         }
+        printErr(String(format: "seconds: landscape %.3f, equilibrium %.3f, sampling %.3f, writing %.3f",
+                        landscapeSeconds, result.seconds.equilibrium, result.seconds.sampling, Date().timeIntervalSince(writing)))
         printErr("wrote \(dir)/truth.tsv, \(dir)/counts.tsv, \(dir)/simulation.json\(fastq ? " and FASTQ" : "") in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
 }

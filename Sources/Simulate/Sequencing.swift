@@ -26,7 +26,7 @@ public struct SampledFraction: Sendable {
 /// are PCR duplicates, each a copy of a uniformly chosen molecule, so per species
 /// Multinomial(D, m_i/M). With UMIs every molecule carries a UMI drawn uniformly from the 4^u
 /// possible; `distinct` counts the different UMIs per species (exact occupancy sampling, see
-/// `distinctDraws`).
+/// `DistinctDraws`).
 public func sequenceFraction(name: String, plan: MultinomialPlan, reads: Int, duplicateFraction: Double,
                              umiLength: Int, seed: UInt64, stream: UInt64) throws -> SampledFraction {
     guard reads >= 0, reads <= Int(UInt32.max) else {
@@ -73,9 +73,9 @@ func umiSpace(_ length: Int) -> Int { length >= 31 ? Int.max : 1 << (2 * length)
 /// With d distinct values so far, the next draw is new with probability 1 − d/U. The chance that
 /// the next t draws are all new is Π_{j<t} (1 − (d+j)/U) = exp(L(d+t) − L(d)) with
 /// L(k) = Σ_{j<k} ln(1 − j/U). One uniform u gives by inversion the run T of new draws before the
-/// next repeat (the largest t with L(d+t) ≥ L(d) + ln u); the repeat is then consumed and the
-/// process continues. A species costs one uniform plus one per collision, so a library of 10^6
-/// species with few collisions costs about 10^6 uniforms.
+/// next repeat (the largest t with L(d+t) ≥ L(d) + ln u); the run of repeats that follows is
+/// geometric, with P(repeat) = d/U. A species costs a few uniforms per alternation between new values and repeats, so a library of 10^6
+/// species with few collisions costs about 10^6 uniforms, and saturated species stay cheap.
 struct DistinctDraws {
     let space: Int
     /// L(0…K), K = min(largest, space).
@@ -94,20 +94,30 @@ struct DistinctDraws {
         var d = 0
         var left = m
         while left > 0 && d < space {
+            // A run of new values: the largest t ≤ cap with logRun[d+t] ≥ logRun[d] + ln u.
             let cap = min(left, space - d)
             let target = logRun[d] + log(rng.uniformPositive())
-            if logRun[d + cap] >= target {
-                d += cap  // all new; if cap < left the space is now exhausted and the rest repeat
-                break
+            var run = cap
+            if logRun[d + cap] < target {
+                var lo = 0, hi = cap  // logRun[d+lo] ≥ target > logRun[d+hi]
+                while hi - lo > 1 {
+                    let mid = (lo + hi) / 2
+                    if logRun[d + mid] >= target { lo = mid } else { hi = mid }
+                }
+                run = lo
             }
-            // logRun[d] ≥ target > logRun[d + cap]: bisect for the last t with logRun[d+t] ≥ target.
-            var lo = 0, hi = cap
-            while hi - lo > 1 {
-                let mid = (lo + hi) / 2
-                if logRun[d + mid] >= target { lo = mid } else { hi = mid }
-            }
-            d += lo
-            left -= lo + 1
+            d += run
+            left -= run
+            if left == 0 || d == space { break }
+            // Then a run of repeats, each with probability q = d/U: geometric length R ≥ 1. Near
+            // saturation this skips many repeats at once.
+            let q = Double(d) / Double(space)
+            let repeats = 1 + min(Double(left), (log(rng.uniformPositive()) / log(q)).rounded(.down))
+            if repeats >= Double(left) { break }
+            left -= Int(repeats)
+            // The draw that ends the repeats is new.
+            d += 1
+            left -= 1
         }
         return d
     }

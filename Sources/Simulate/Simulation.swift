@@ -28,6 +28,8 @@ public struct SimulationResult: Sendable {
     /// In column order: input, bound, unbound (those with reads).
     public let fractions: [SampledFraction]
     public let settings: SimulationSettings
+    /// Wall seconds of the equilibrium solve and of sampling the fractions.
+    public var seconds: (equilibrium: Double, sampling: Double) = (0, 0)
 }
 
 /// Runs the equilibrium and samples every fraction (fractions in parallel, each on its own
@@ -37,8 +39,10 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
         throw InputError(.invalidOption, file: landscape.origin,
                          "the landscape has \(landscape.length) positions but the design has \(settings.design.variableLength) variable bases")
     }
+    let clock = Date()
     let abundance = try libraryAbundance(count: landscape.count, logNormalSD: settings.inputBiasSD, seed: settings.seed)
     let binding = try solveBinding(ddg: landscape.ddg, abundance: abundance, conditions: settings.conditions)
+    let solved = Date()
     var jobs: [(name: String, reads: Int, weights: [Double], stream: UInt64)] = []
     if settings.inputReads > 0 { jobs.append(("input", settings.inputReads, abundance, Streams.input)) }
     if settings.boundReads > 0 { jobs.append(("bound", settings.boundReads, binding.bound, Streams.bound)) }
@@ -71,8 +75,10 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
         guard let slot else { throw InputError(.invalidOption, file: "simulate", "a fraction was not sampled") }
         return try slot.get()
     }
-    return SimulationResult(landscape: landscape, abundance: abundance, binding: binding,
-                            fractions: fractions, settings: settings)
+    var result = SimulationResult(landscape: landscape, abundance: abundance, binding: binding,
+                                  fractions: fractions, settings: settings)
+    result.seconds = (solved.timeIntervalSince(clock), Date().timeIntervalSince(solved))
+    return result
 }
 
 /// Writes sequences by key quickly: each half of the sequence is looked up once.
