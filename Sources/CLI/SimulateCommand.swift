@@ -132,6 +132,9 @@ struct SimulateRun: ParsableCommand {
     @Flag(help: "Draw per-base qualities from an Illumina-like PHRED profile and apply base-call errors (FASTQ only).")
     var errors = false
 
+    @Option(help: "PHRED profile for --errors as Q:FREQUENCY,... (default: an Illumina-like 40:0.88,37:0.116,25:0.0025,11:0.001,2:0.0005).")
+    var phredProfile: String?
+
     @Option(help: "Output directory (created if missing).")
     var out: String
 
@@ -148,6 +151,8 @@ struct SimulateRun: ParsableCommand {
         settings.inputReads = inputReads?.value ?? depth.value - depth.value / 2
         settings.unboundReads = unboundReads?.value ?? 0
         if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
+        if phredProfile != nil && !errors { throw ValidationError("--phred-profile applies with --errors") }
+        let profile = try phredProfile.map(parseProfile) ?? .illumina
         // Everything that can fail on bad input runs before the output directory is created.
         let clock = Date()
         let landscape = try experiment.buildLandscape(design)
@@ -173,7 +178,7 @@ struct SimulateRun: ParsableCommand {
             for (k, fraction) in result.fractions.enumerated() {
                 tasks.append {
                     try synthesizer.writeFASTQ(fraction, path: "\(dir)/\(fraction.name).fastq.gz",
-                                               errors: errors ? .illumina : nil, seed: experiment.seed,
+                                               errors: errors ? profile : nil, seed: experiment.seed,
                                                stream: 100 + UInt64(k)) { n, _ in
                         let sum = written.set(k, n)
                         meter.update(items: sum, unit: "reads", done: Int64(sum), total: Int64(totalReads))
@@ -276,6 +281,20 @@ struct SimulateSweep: ParsableCommand {
         }
         printErr("wrote \(out) and \(svgPath): \(depthList.count) depths × \(replicates) replicates in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
+}
+
+/// Parses Q:FREQUENCY,... into a PHRED profile.
+func parseProfile(_ text: String) throws -> PhredProfile {
+    var q: [Int] = [], f: [Double] = []
+    for item in text.split(separator: ",") {
+        let parts = item.split(separator: ":")
+        guard parts.count == 2, let quality = Int(parts[0]), let frequency = Double(parts[1]) else {
+            throw InputError(.invalidOption, file: "--phred-profile", "'\(item)' is not Q:FREQUENCY")
+        }
+        q.append(quality)
+        f.append(frequency)
+    }
+    return try PhredProfile(qualities: q, probabilities: f)
 }
 
 /// Runs independent jobs on up to `threads` threads; rethrows the first error.
