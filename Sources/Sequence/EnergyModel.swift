@@ -187,11 +187,50 @@ public struct EnergyModel: Sendable, Equatable {
         return model
     }
 
+    /// Reads a model file: the JSON form, or a mononucleotide energy-matrix TSV.
     public static func read(path: String) throws -> EnergyModel {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(.cannotOpen, file: path, "cannot read the file")
         }
+        if isEnergyMatrix(data) { return try decodeMatrix(data, file: path) }
         return try decode(data, file: path)
+    }
+
+    /// True when the bytes start like an energy-matrix TSV (header `position A C G T`).
+    public static func isEnergyMatrix(_ data: Data) -> Bool {
+        data.prefix(9).elementsEqual("position\t".utf8)
+    }
+
+    /// Parses an energy-matrix TSV: header `position A C G T`, then one row per variable position
+    /// 1…L in order with ΔΔG in kcal/mol (a mononucleotide model without intercept).
+    public static func decodeMatrix(_ data: Data, file: String = "energy matrix") throws -> EnergyModel {
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var mono: [Double] = []
+        var row = 0
+        for (n, raw) in lines.enumerated() {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            if n == 0 {
+                guard fields.map(String.init) == ["position", "A", "C", "G", "T"] else {
+                    throw InputError(.malformedTable, file: file, line: 1, "header must be 'position A C G T' (tab-separated)")
+                }
+                continue
+            }
+            row += 1
+            guard fields.count == 5, Int(fields[0]) == row else {
+                throw InputError(.malformedTable, file: file, line: n + 1, "expected position \(row) and 4 values")
+            }
+            for f in fields.dropFirst() {
+                guard let v = Double(f), v.isFinite else {
+                    throw InputError(.malformedTable, file: file, line: n + 1, "'\(f)' is not a finite number")
+                }
+                mono.append(v)
+            }
+        }
+        let model = EnergyModel(length: row, mono: mono, description: "energy matrix \(file)")
+        try model.validate(file: file)
+        return model
     }
 
     /// The JSON form (keys sorted, so the same model always gives the same bytes).

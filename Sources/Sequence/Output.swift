@@ -235,3 +235,35 @@ public final class SequenceWriter {
 
     public func finish() throws { try text.finish() }
 }
+
+/// Writes 2-bit sequence keys (A=0 … T=3, first base most significant) as text quickly: each half
+/// of the sequence is looked up in a table.
+public struct SequenceSpeller: Sendable {
+    let length: Int
+    let hiLength: Int
+    let hi: [UInt8]
+    let lo: [UInt8]
+    public init(length: Int) {
+        self.length = length
+        hiLength = length / 2
+        let loLength = length - hiLength
+        func table(_ n: Int) -> [UInt8] {
+            var t: [UInt8] = []
+            let letters = Array("ACGT".utf8)
+            for key in 0..<(1 << (2 * n)) {
+                for p in 0..<n { t.append(letters[(key >> (2 * (n - 1 - p))) & 3]) }
+            }
+            return t
+        }
+        hi = table(hiLength)
+        lo = table(loLength)
+    }
+
+    public func write(_ key: Int, to out: TextWriter) throws {
+        let loLength = length - hiLength
+        let h = key >> (2 * loLength), l = key & ((1 << (2 * loLength)) - 1)
+        try hi.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(h * hiLength)..<((h + 1) * hiLength)])) }
+        try lo.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(l * loLength)..<((l + 1) * loLength)])) }
+    }
+}
+

@@ -154,7 +154,7 @@ func baseCode(_ c: UInt8) -> Int? {
 
 /// Builds the landscape a `--landscape` argument names:
 /// - `normal:RANGE` — iid Normal(0, RANGE/6) kcal/mol per sequence (seeded);
-/// - a betseq energy-model JSON file (as the linear fits write);
+/// - a betseq energy-model JSON file (as the linear fits write), or an energy-matrix TSV;
 /// - a JASPAR or MEME motif file (`motifID` picks one when the file holds several).
 public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt64, rt: Double = 0.593,
                              motifID: String? = nil) throws -> (landscape: Landscape, note: String?) {
@@ -170,6 +170,9 @@ public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt6
                          "cannot read the landscape file (expected normal:RANGE, an energy-model JSON or a JASPAR/MEME motif)")
     }
     let firstByte = data.first { !($0 == 32 || $0 == 9 || $0 == 10 || $0 == 13) }
+    if EnergyModel.isEnergyMatrix(data) {
+        return (try Landscape.model(try EnergyModel.decodeMatrix(data, file: spec), length: length, origin: spec), nil)
+    }
     if firstByte == UInt8(ascii: "{") {
         let model = try EnergyModel.decode(data, file: spec)
         return (try Landscape.model(model, length: length, origin: spec), nil)

@@ -81,36 +81,6 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
     return result
 }
 
-/// Writes sequences by key quickly: each half of the sequence is looked up once.
-struct SequenceSpeller {
-    let length: Int
-    let hiLength: Int
-    let hi: [UInt8]
-    let lo: [UInt8]
-    init(length: Int) {
-        self.length = length
-        hiLength = length / 2
-        let loLength = length - hiLength
-        func table(_ n: Int) -> [UInt8] {
-            var t: [UInt8] = []
-            let letters = Array("ACGT".utf8)
-            for key in 0..<(1 << (2 * n)) {
-                for p in 0..<n { t.append(letters[(key >> (2 * (n - 1 - p))) & 3]) }
-            }
-            return t
-        }
-        hi = table(hiLength)
-        lo = table(loLength)
-    }
-
-    func write(_ key: Int, to out: TextWriter) throws {
-        let loLength = length - hiLength
-        let h = key >> (2 * loLength), l = key & ((1 << (2 * loLength)) - 1)
-        try hi.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(h * hiLength)..<((h + 1) * hiLength)])) }
-        try lo.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(l * loLength)..<((l + 1) * loLength)])) }
-    }
-}
-
 extension SimulationResult {
     /// `truth.tsv`: every sequence of the library with its true ΔΔG (kcal/mol, mean-centred), the
     /// equilibrium fraction bound θ and its input abundance relative to the library mean.

@@ -1,0 +1,182 @@
+import Foundation
+import SequenceIO
+
+/// How rows are held out to measure a fit.
+public enum SplitPlan: Sendable, Equatable {
+    /// Random train/validation/test split (the rest of the rows is the test set).
+    case holdout(train: Double, validation: Double)
+    /// k-fold cross-validation: metrics from pooled out-of-fold predictions; the saved model is
+    /// fitted on every row.
+    case folds(Int)
+    /// Fit every row; only training metrics.
+    case none
+}
+
+/// A fitted model and how well it predicts.
+public struct LinearAnalysis: Sendable {
+    public let fit: LinearFit
+    /// In order: train, validation, test (or cross_validation), then against the truth.
+    public let metrics: [(name: String, metrics: FitMetrics)]
+    public let split: String
+    public let fitSeconds: Double
+}
+
+/// Fits a linear model with the chosen hold-out scheme and measures it against the target and,
+/// when given, a truth landscape (indexed by sequence key; NaN where unknown).
+public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], layout: FeatureLayout,
+                          options: LinearFitOptions, split: SplitPlan, seed: UInt64,
+                          truth: [Double]? = nil) throws -> LinearAnalysis {
+    let n = keys.count
+    guard n == target.count, n == weights.count else {
+        throw InputError(.invalidOption, file: "fit", "keys, targets and weights differ in length")
+    }
+    // A seeded permutation of the rows (SplitMix64-driven Fisher–Yates, independent of GSL).
+    var order = Array(0..<n)
+    var state = seed &+ 0x5851_F42D_4C95_7F2D
+    func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    if n > 1 {
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(next() % UInt64(i + 1))) }
+    }
+    func metrics(_ rows: ArraySlice<Int>, _ predicted: [Double]) -> FitMetrics {
+        FitMetrics(target: rows.map { target[$0] }, prediction: rows.map { predicted[Int(keys[$0])] })
+    }
+    func truthMetrics(_ rows: [Int], _ predicted: [Double]) -> FitMetrics? {
+        guard let truth else { return nil }
+        let known = rows.filter { truth[Int(keys[$0])].isFinite }
+        return FitMetrics(target: known.map { truth[Int(keys[$0])] }, prediction: known.map { predicted[Int(keys[$0])] })
+    }
+    func libraryMetrics(_ predicted: [Double]) -> FitMetrics? {
+        guard let truth else { return nil }
+        let known = truth.indices.filter { truth[$0].isFinite }
+        return FitMetrics(target: known.map { truth[$0] }, prediction: known.map { predicted[$0] })
+    }
+
+    let clock = Date()
+    var results: [(String, FitMetrics)] = []
+    let fit: LinearFit
+    let description: String
+    switch split {
+    case .holdout(let trainShare, let validationShare):
+        guard trainShare > 0, validationShare >= 0, trainShare + validationShare <= 1 else {
+            throw InputError(.invalidOption, file: "--split", "fractions must be ≥ 0 with train > 0 and a sum ≤ 1")
+        }
+        let nTrain = Int((trainShare * Double(n)).rounded()), nVal = Int((validationShare * Double(n)).rounded())
+        let train = order[0..<nTrain], val = order[nTrain..<min(n, nTrain + nVal)], test = order[min(n, nTrain + nVal)...]
+        fit = try fitLinear(keys: keys, target: target, weights: weights, rows: Array(train), layout: layout, options: options)
+        let predicted = try fit.model.landscape()
+        results.append(("train", metrics(train, predicted)))
+        if !val.isEmpty { results.append(("validation", metrics(val, predicted))) }
+        if !test.isEmpty { results.append(("test", metrics(test, predicted))) }
+        if let t = truthMetrics(Array(test.isEmpty ? train : test), predicted) { results.append((test.isEmpty ? "truth_train" : "truth_test", t)) }
+        if let l = libraryMetrics(predicted) { results.append(("truth_library", l)) }
+        description = "holdout \(train.count)/\(val.count)/\(test.count) rows (seed \(seed))"
+    case .folds(let k):
+        guard k >= 2, k <= n else { throw InputError(.invalidOption, file: "--folds", "need 2 ≤ k ≤ rows") }
+        var outOfFold = [Double](repeating: .nan, count: n)
+        for f in 0..<k {
+            let trainRows = order.indices.filter { $0 % k != f }.map { order[$0] }
+            let foldFit = try fitLinear(keys: keys, target: target, weights: weights, rows: trainRows, layout: layout, options: options)
+            let predicted = try foldFit.model.landscape()
+            for i in stride(from: f, to: n, by: k) { outOfFold[order[i]] = predicted[Int(keys[order[i]])] }
+        }
+        fit = try fitLinear(keys: keys, target: target, weights: weights, layout: layout, options: options)
+        let predicted = try fit.model.landscape()
+        results.append(("train", metrics(order[...], predicted)))
+        results.append(("cross_validation", FitMetrics(target: target, prediction: outOfFold)))
+        if let truth {
+            let known = (0..<n).filter { truth[Int(keys[$0])].isFinite }
+            results.append(("truth_cross_validation", FitMetrics(target: known.map { truth[Int(keys[$0])] }, prediction: known.map { outOfFold[$0] })))
+        }
+        if let l = libraryMetrics(predicted) { results.append(("truth_library", l)) }
+        description = "\(k)-fold cross-validation over \(n) rows (seed \(seed))"
+    case .none:
+        fit = try fitLinear(keys: keys, target: target, weights: weights, layout: layout, options: options)
+        let predicted = try fit.model.landscape()
+        results.append(("train", metrics(order[...], predicted)))
+        if let t = truthMetrics(order, predicted) { results.append(("truth_train", t)) }
+        if let l = libraryMetrics(predicted) { results.append(("truth_library", l)) }
+        description = "all \(n) rows"
+    }
+    return LinearAnalysis(fit: fit, metrics: results, split: description, fitSeconds: Date().timeIntervalSince(clock))
+}
+
+// MARK: Files
+
+/// Writes a fitted model: an energy-model JSON (so `betseq simulate --landscape` and `betseq
+/// predict` read it as is) with a `linear_model` object holding features, coding, parameters,
+/// metrics and provenance.
+public func writeLinearModel(_ analysis: LinearAnalysis, path: String, provenance: [String: Any]) throws {
+    let fit = analysis.fit
+    var model = fit.model
+    model.description = "linear \(fit.layout.set.rawValue) model (\(fit.layout.parameterCount) parameters), \(fit.coding.name)"
+    guard var object = try JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any] else {
+        throw InputError(.cannotWrite, file: path, "could not encode the model")
+    }
+    func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+    var metrics: [String: Any] = [:]
+    for (name, m) in analysis.metrics {
+        metrics[name] = ["rows": m.rows, "r2": number(m.r2), "pearson_r2": number(m.pearsonR2), "rmse": number(m.rmse)]
+    }
+    object["linear_model"] = [
+        "features": fit.layout.set.rawValue,
+        "feature_pairs": fit.layout.pairs.map { [$0.0 + 1, $0.1 + 1] },
+        "coding": fit.coding.name,
+        "parameters": fit.parameters.map { ["name": $0.name, "value": $0.value] },
+        "parameter_count": fit.layout.parameterCount,
+        "solver": fit.solver,
+        "dependent_features": fit.dependent,
+        "training_rows": fit.trainingRows,
+        "split": analysis.split,
+        "metrics": metrics,
+        "provenance": provenance,
+    ] as [String: Any]
+    var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    data.append(10)
+    let out = try OutputFile(path: path)
+    try data.withUnsafeBytes { try out.write($0) }
+    try out.finish()
+}
+
+/// The mononucleotide main effects (sum-to-zero coding of the whole model) as an energy-matrix
+/// TSV: `position A C G T`, one row per variable position, kcal/mol. `betseq simulate
+/// --landscape` reads it.
+public func writeEnergyMatrix(_ model: EnergyModel, path: String) throws {
+    let main = sumToZero(model)
+    let out = try TextWriter(path: path)
+    try out.write("position\tA\tC\tG\tT\n")
+    for i in 0..<main.length {
+        try out.write(i + 1)
+        for b in 0..<4 {
+            try out.write(byte: 9)
+            try out.write(main.mono[4 * i + b], decimals: 6)
+        }
+        try out.write(byte: 10)
+    }
+    try out.finish()
+}
+
+/// The mononucleotide main effects as a MEME motif: p_b ∝ exp(−ΔΔG_b/RT) at each position
+/// (Boltzmann weights of a uniform library).
+public func writeMEME(_ model: EnergyModel, path: String, name: String, rt: Double = 0.593) throws {
+    let main = sumToZero(model)
+    let out = try TextWriter(path: path)
+    try out.write("MEME version 4\n\nALPHABET= ACGT\n\nstrands: +\n\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25\n\n")
+    try out.write("MOTIF \(name.replacingOccurrences(of: " ", with: "_")) betseq-linear-mono\n")
+    try out.write("letter-probability matrix: alength= 4 w= \(main.length) nsites= 1000 E= 0\n")
+    for i in 0..<main.length {
+        let boltzmann = (0..<4).map { exp(-main.mono[4 * i + $0] / rt) }
+        let z = boltzmann.reduce(0, +)
+        for b in 0..<4 {
+            try out.write(byte: b == 0 ? 32 : 9)
+            try out.write(boltzmann[b] / z, decimals: 6)
+        }
+        try out.write(byte: 10)
+    }
+    try out.finish()
+}
