@@ -26,7 +26,7 @@ test: deps
 
 # The main job on embedded data: simulate a BET-seq library from the Cbf1 motif (reads included),
 # count the reads, check the counts equal the simulated ones, estimate ΔΔG, compare it with the
-# truth, and sweep the read depth.
+# truth, fit a nearest-neighbour linear model (scored against the truth), and sweep the read depth.
 demo: build
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BETSEQ) simulate --landscape fixtures/motifs/CBF1_MA0281.2.jaspar --depth 4e6 --duplicates 0.1 \
@@ -40,10 +40,12 @@ demo: build
 	  { x = t[$$1]; y = $$2; n++; sx += x; sy += y; sxx += x*x; syy += y*y; sxy += x*y } \
 	  END { c = sxy - sx*sy/n; printf "measured vs true ΔΔG over %d sequences: Pearson r^2 = %.3f\n", n, c*c/((sxx - sx*sx/n)*(syy - sy*sy/n)) }' \
 	  $(DEMO)/sim/truth.tsv $(DEMO)/ddg.tsv
+	$(BETSEQ) fit linear --features nn $(DEMO)/ddg.tsv --truth $(DEMO)/sim/truth.tsv --out $(DEMO)/nn.json \
+	  --energy-matrix $(DEMO)/mono.tsv --meme $(DEMO)/mono.meme
 	$(BETSEQ) simulate sweep --landscape normal:1 --depths 1e5:1e9:9 --replicates 3 --out $(DEMO)/sweep.tsv
 	@echo "--- $(DEMO)/ddg.tsv (tightest binders first) ---"
 	@sort -t "$$(printf '\t')" -k2,2g $(DEMO)/ddg.tsv | grep -v '^sequence' | head -5
-	@echo "wrote $(DEMO)/sim/ (truth, counts, reads), counts.tsv, ddg.tsv, sweep.tsv, sweep.svg"
+	@echo "wrote $(DEMO)/sim/ (truth, counts, reads), counts.tsv, ddg.tsv, nn.json, mono.tsv, mono.meme, sweep.tsv, sweep.svg"
 
 clean:
 	rm -rf .build out

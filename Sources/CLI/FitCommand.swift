@@ -123,7 +123,7 @@ struct FitLinear: ParsableCommand {
             guard let bound, let reference else { throw ValidationError("give both --bound and --reference") }
             // ΔΔG and its inverse variance straight from counts, as 'betseq ddg' computes them.
             let data = try SequenceTable.read(path: table, required: [bound, reference])
-            try checkLength(data.length, template)
+            try checkLength(data.length, template, file: table)
             let b = data.column(bound) ?? [], u = data.column(reference) ?? []
             let sumB = b.reduce(0, +), sumU = u.reduce(0, +)
             for i in data.keys.indices {
@@ -144,7 +144,7 @@ struct FitLinear: ParsableCommand {
                 throw InputError(.malformedTable, file: table, "no 'ddg' or 'ddg_true' column; name the target with --target, or give --bound and --reference")
             }
             let data = try SequenceTable.read(path: table, required: [name], optional: unweighted ? [] : [seColumn])
-            try checkLength(data.length, template)
+            try checkLength(data.length, template, file: table)
             let y = data.column(name) ?? []
             let se = data.column(seColumn)
             for i in data.keys.indices {
@@ -196,9 +196,10 @@ struct FitLinear: ParsableCommand {
     }
 }
 
-func checkLength(_ length: Int, _ design: DesignTemplate) throws {
+func checkLength(_ length: Int, _ design: DesignTemplate, file: String) throws {
+    guard length > 0 else { throw InputError(.malformedTable, file: file, "no rows to fit") }
     guard length == design.variableLength else {
-        throw InputError(.malformedTable, file: "table",
+        throw InputError(.malformedTable, file: file,
                          "sequences have \(length) bases but the design has \(design.variableLength) variable bases (--design)")
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import SequenceIO
+
+@Suite struct SequenceTableTests {
+    func parse(_ text: String, required: [String] = ["ddg"], optional: [String] = []) throws -> SequenceTable {
+        try SequenceTable.parse(Array(text.utf8) + [0], name: "t.tsv", required: required, optional: optional)
+    }
+
+    @Test func readsKeysAndColumns() throws {
+        let t = try parse("sequence\tddg\tse\tx\nACGT\t-0.5\t0.1\tfoo\nTTTT\tnan\t1e-3\tbar\r\n\n", optional: ["se", "missing"])
+        #expect(t.length == 4 && t.keys == [0b00_01_10_11, 255])
+        #expect(t.columnNames == ["ddg", "se"])
+        #expect(t.column("ddg")?[0] == -0.5 && t.column("ddg")?[1].isNaN == true)
+        #expect(t.column("se") == [0.1, 0.001])
+        #expect(t.column("missing") == nil)
+    }
+
+    @Test func badTablesNameTheLine() {
+        let cases: [(String, String)] = [
+            ("seq\tddg\nAC\t1\n", "no 'sequence' column"),
+            ("sequence\tse\nAC\t1\n", "no column 'ddg'"),
+            ("sequence\tddg\nAC\t1\nACG\t2\n", "line 3"),
+            ("sequence\tddg\nAC\tx1\n", "'x1' in column 'ddg' is not a number"),
+            ("sequence\tddg\nAN\t1\n", "'N' in a sequence"),
+            ("sequence\tddg\nAC\t1\t3\n", "more fields"),
+            ("sequence\tddg\nAC\n", "1 fields"),
+            ("sequence\tddg\nAC\t\n", "is not a number"),
+        ]
+        for (text, message) in cases {
+            do {
+                _ = try parse(text)
+                Issue.record("accepted: \(text)")
+            } catch let e as InputError {
+                #expect(e.description.contains(message), "\(e)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+    }
+}
