@@ -206,3 +206,61 @@ public final class GzipSink: ByteSink {
         try sink.finish()
     }
 }
+
+/// Gzip compression with ISA-L's igzip at level 1: several times faster than zlib at a similar
+/// ratio, for bulk output such as simulated FASTQ. Any gzip reader reads it.
+public final class FastGzipSink: ByteSink {
+    private let sink: ByteSink
+    private let stream: UnsafeMutablePointer<isal_zstream>
+    private let levelBuffer: UnsafeMutableRawBufferPointer
+    private let outBuffer: UnsafeMutableRawBufferPointer
+    private var finished = false
+
+    public init(_ sink: ByteSink) {
+        self.sink = sink
+        stream = .allocate(capacity: 1)
+        isal_deflate_init(stream)
+        levelBuffer = .allocate(byteCount: Int(betseq_isal_level1_buffer_size()), alignment: 64)
+        outBuffer = .allocate(byteCount: 1 << 18, alignment: 64)
+        stream.pointee.gzip_flag = UInt16(IGZIP_GZIP)
+        stream.pointee.level = 1
+        stream.pointee.level_buf = levelBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.level_buf_size = UInt32(levelBuffer.count)
+        stream.pointee.flush = UInt16(NO_FLUSH)
+        stream.pointee.end_of_stream = 0
+    }
+
+    deinit {
+        stream.deallocate()
+        levelBuffer.deallocate()
+        outBuffer.deallocate()
+    }
+
+    private func pump() throws {
+        stream.pointee.next_out = outBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        stream.pointee.avail_out = UInt32(outBuffer.count)
+        let rc = isal_deflate(stream)
+        guard rc == COMP_OK else {
+            throw InputError(.cannotWrite, file: "<gzip>", "ISA-L deflate failed (code \(rc))")
+        }
+        let produced = outBuffer.count - Int(stream.pointee.avail_out)
+        if produced > 0 { try sink.write(UnsafeRawBufferPointer(rebasing: outBuffer[0..<produced])) }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
+        stream.pointee.avail_in = UInt32(bytes.count)
+        while stream.pointee.avail_in > 0 { try pump() }
+    }
+
+    public func finish() throws {
+        guard !finished else { return }
+        finished = true
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        stream.pointee.end_of_stream = 1
+        repeat { try pump() } while betseq_isal_deflate_finished(stream) == 0
+        try sink.finish()
+    }
+}

@@ -130,14 +130,14 @@ public final class ReadSynthesizer {
         return keys
     }
 
-    /// Writes a fraction as FASTQ (gzip when the path ends in `.gz`). Read names are
+    /// Writes a fraction as FASTQ (gzip by ISA-L when the path ends in `.gz`). Read names are
     /// `<name>:<n>`; qualities are all Q40 (`I`) without an error profile.
     public func writeFASTQ(_ fraction: SampledFraction, path: String, errors: PhredProfile?,
-                           seed: UInt64, stream: UInt64, gzipLevel: Int32 = 1,
+                           seed: UInt64, stream: UInt64,
                            progress: ((Int, Int) -> Void)? = nil) throws {
         let rng = RandomSource(seed: seed, stream: stream)
         let keys = readKeys(fraction, rng: rng)
-        let out = TextWriter(try openOutput(path, gzipLevel: gzipLevel))
+        let out = TextWriter(try openOutput(path, fast: true))
         let length = layout.count
         let variable = design.variableOffsets
         let umi = design.umiOffsets
