@@ -43,18 +43,21 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
     if n > 1 {
         for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(next() % UInt64(i + 1))) }
     }
-    func metrics(_ rows: ArraySlice<Int>, _ predicted: [Double]) -> FitMetrics {
-        FitMetrics(target: rows.map { target[$0] }, prediction: rows.map { predicted[Int(keys[$0])] })
+    if let truth, truth.count != 1 << (2 * layout.length) {
+        throw InputError(.invalidOption, file: "--truth", "the truth must cover the 4^\(layout.length) sequences of the design")
     }
-    func truthMetrics(_ rows: [Int], _ predicted: [Double]) -> FitMetrics? {
+    func metrics(_ rows: ArraySlice<Int>, _ predicted: Predictor) -> FitMetrics {
+        FitMetrics(target: rows.map { target[$0] }, prediction: rows.map { predicted(keys[$0]) })
+    }
+    func truthMetrics(_ rows: [Int], _ predicted: Predictor) -> FitMetrics? {
         guard let truth else { return nil }
         let known = rows.filter { truth[Int(keys[$0])].isFinite }
-        return FitMetrics(target: known.map { truth[Int(keys[$0])] }, prediction: known.map { predicted[Int(keys[$0])] })
+        return FitMetrics(target: known.map { truth[Int(keys[$0])] }, prediction: known.map { predicted(keys[$0]) })
     }
-    func libraryMetrics(_ predicted: [Double]) -> FitMetrics? {
-        guard let truth else { return nil }
+    func libraryMetrics(_ predicted: Predictor) -> FitMetrics? {
+        guard let truth, let all = predicted.landscape else { return nil }
         let known = truth.indices.filter { truth[$0].isFinite }
-        return FitMetrics(target: known.map { truth[$0] }, prediction: known.map { predicted[$0] })
+        return FitMetrics(target: known.map { truth[$0] }, prediction: known.map { all[$0] })
     }
 
     let clock = Date()
@@ -69,7 +72,7 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
         let nTrain = Int((trainShare * Double(n)).rounded()), nVal = Int((validationShare * Double(n)).rounded())
         let train = order[0..<nTrain], val = order[nTrain..<min(n, nTrain + nVal)], test = order[min(n, nTrain + nVal)...]
         fit = try fitLinear(keys: keys, target: target, weights: weights, rows: Array(train), layout: layout, options: options)
-        let predicted = try fit.model.landscape()
+        let predicted = try Predictor(fit.model)
         results.append(("train", metrics(train, predicted)))
         if !val.isEmpty { results.append(("validation", metrics(val, predicted))) }
         if !test.isEmpty { results.append(("test", metrics(test, predicted))) }
@@ -82,11 +85,11 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
         for f in 0..<k {
             let trainRows = order.indices.filter { $0 % k != f }.map { order[$0] }
             let foldFit = try fitLinear(keys: keys, target: target, weights: weights, rows: trainRows, layout: layout, options: options)
-            let predicted = try foldFit.model.landscape()
-            for i in stride(from: f, to: n, by: k) { outOfFold[order[i]] = predicted[Int(keys[order[i]])] }
+            let predicted = try Predictor(foldFit.model)
+            for i in stride(from: f, to: n, by: k) { outOfFold[order[i]] = predicted(keys[order[i]]) }
         }
         fit = try fitLinear(keys: keys, target: target, weights: weights, layout: layout, options: options)
-        let predicted = try fit.model.landscape()
+        let predicted = try Predictor(fit.model)
         results.append(("train", metrics(order[...], predicted)))
         results.append(("cross_validation", FitMetrics(target: target, prediction: outOfFold)))
         if let truth {
@@ -97,13 +100,32 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
         description = "\(k)-fold cross-validation over \(n) rows (seed \(seed))"
     case .none:
         fit = try fitLinear(keys: keys, target: target, weights: weights, layout: layout, options: options)
-        let predicted = try fit.model.landscape()
+        let predicted = try Predictor(fit.model)
         results.append(("train", metrics(order[...], predicted)))
         if let t = truthMetrics(order, predicted) { results.append(("truth_train", t)) }
         if let l = libraryMetrics(predicted) { results.append(("truth_library", l)) }
         description = "all \(n) rows"
     }
     return LinearAnalysis(fit: fit, metrics: results, split: description, fitSeconds: Date().timeIntervalSince(clock))
+}
+
+/// Predictions by sequence key: a lookup in the full landscape for up to 12 variable bases, the
+/// model's sum of terms otherwise.
+struct Predictor {
+    let model: EnergyModel
+    let landscape: [Double]?
+
+    init(_ model: EnergyModel) throws {
+        self.model = model
+        landscape = model.length <= 12 ? try model.landscape() : nil
+    }
+
+    func callAsFunction(_ key: UInt64) -> Double {
+        if let landscape { return landscape[Int(key)] }
+        let l = model.length
+        let codes = (0..<l).map { UInt8((key >> UInt64(2 * (l - 1 - $0))) & 3) }
+        return model.energy(codes: codes)
+    }
 }
 
 // MARK: Files

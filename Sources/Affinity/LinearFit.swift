@@ -151,35 +151,67 @@ func normalEquations(layout: FeatureLayout, weight: [Double], weightedTarget: [D
     return (gram, rhs)
 }
 
+/// The same normal equations accumulated row by row (for designs too large to enumerate): each
+/// row adds w to the entries of its active one-hot columns.
+func rowNormalEquations(layout: FeatureLayout, keys: [UInt64], target: [Double], weights: [Double],
+                        rows: [Int]) -> (gram: [Double], rhs: [Double]) {
+    let groups = layout.groups
+    let n = 1 + layout.oneHotCount
+    var gram = [Double](repeating: 0, count: n * n)
+    var rhs = [Double](repeating: 0, count: n)
+    var active = [Int](repeating: 0, count: groups.count + 1)
+    let shifts = (0..<layout.length).map { UInt64(2 * (layout.length - 1 - $0)) }
+    for i in rows {
+        let key = keys[i], w = weights[i]
+        active[0] = 0
+        for (g, positions) in groups.enumerated() {
+            var level = 0
+            for p in positions { level = level << 2 | Int((key >> shifts[p]) & 3) }
+            active[g + 1] = 1 + layout.offset(group: g) + level
+        }
+        for a in active {
+            rhs[a] += w * target[i]
+            for b in active where b >= a { gram[a * n + b] += w }
+        }
+    }
+    for a in 0..<n { for b in 0..<a { gram[a * n + b] = gram[b * n + a] } }
+    return (gram, rhs)
+}
+
 /// Fits a linear model by weighted least squares on the rows `rows` of the data (keys are 2-bit
 /// sequences of `layout.length` bases; weights 1 for an unweighted fit).
 ///
 /// The normal equations are built from marginals of the per-sequence weight sums (exact, any
-/// number of rows), restricted to reference coding (full rank in general), factorised by Cholesky
+/// number of rows; row by row for more than 12 variable bases), restricted to reference coding (full rank in general), factorised by Cholesky
 /// (LAPACK), and re-expressed in the requested coding. When they are singular, the minimum-norm
 /// solution comes from the eigen-decomposition and the null-space directions are reported as
 /// groups of dependent features.
 public func fitLinear(keys: [UInt64], target: [Double], weights: [Double], rows: [Int]? = nil,
                       layout: FeatureLayout, options: LinearFitOptions = .init()) throws -> LinearFit {
-    guard layout.length >= 1, layout.length <= 12 else {
-        throw InputError(.invalidOption, file: "fit", "linear fits support 1 to 12 variable bases, not \(layout.length)")
+    guard layout.length >= 1, layout.length <= 32 else {
+        throw InputError(.invalidOption, file: "fit", "linear fits support 1 to 32 variable bases, not \(layout.length)")
     }
     guard options.ridge >= 0, options.ridge.isFinite else {
         throw InputError(.invalidOption, file: "fit", "--ridge must be a finite number ≥ 0")
     }
     let clock = Date()
-    let species = 1 << (2 * layout.length)
-    var w = [Double](repeating: 0, count: species)
-    var wy = [Double](repeating: 0, count: species)
-    var used = 0
-    func add(_ i: Int) {
-        w[Int(keys[i])] += weights[i]
-        wy[Int(keys[i])] += weights[i] * target[i]
-        used += 1
-    }
-    if let rows { for i in rows { add(i) } } else { for i in keys.indices { add(i) } }
+    let selected = rows ?? Array(keys.indices)
+    let used = selected.count
     guard used > 0 else { throw InputError(.invalidOption, file: "fit", "no rows to fit") }
-    let (gram, rhs) = normalEquations(layout: layout, weight: w, weightedTarget: wy)
+    let gram: [Double], rhs: [Double]
+    if layout.length <= 12 {
+        // Per-sequence sums over the 4^L library, then marginals (cost independent of the rows).
+        let species = 1 << (2 * layout.length)
+        var w = [Double](repeating: 0, count: species)
+        var wy = [Double](repeating: 0, count: species)
+        for i in selected {
+            w[Int(keys[i])] += weights[i]
+            wy[Int(keys[i])] += weights[i] * target[i]
+        }
+        (gram, rhs) = normalEquations(layout: layout, weight: w, weightedTarget: wy)
+    } else {
+        (gram, rhs) = rowNormalEquations(layout: layout, keys: keys, target: target, weights: weights, rows: selected)
+    }
 
     // Reference coding with base r: keep the intercept and the levels that avoid r.
     let r: Int

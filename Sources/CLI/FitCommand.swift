@@ -159,6 +159,9 @@ struct FitLinear: ParsableCommand {
 
         var truthLandscape: [Double]?
         if let truth {
+            guard template.variableLength <= 12 else {
+                throw InputError(.invalidOption, file: truth, "--truth needs a design of at most 12 variable bases (a full landscape)")
+            }
             let t = try SequenceTable.read(path: truth, required: ["ddg_true"])
             guard t.length == template.variableLength else {
                 throw InputError(.malformedTable, file: truth, "truth sequences have \(t.length) bases, not \(template.variableLength)")
