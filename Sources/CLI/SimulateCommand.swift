@@ -186,9 +186,9 @@ struct SimulateRun: ParsableCommand {
                 }
             }
             defer { meter.finish() }
-            try runConcurrently(tasks, threads: 2)
+            try runConcurrently(tasks)
         } else {
-            try runConcurrently(tasks, threads: 2)
+            try runConcurrently(tasks)
         }
         var meta = try result.metadata(extra: ["fastq": fastq, "errors": errors, "counts": reads ? "reads" : "distinct_umis"])
         meta.append(10)
@@ -297,23 +297,10 @@ func parseProfile(_ text: String) throws -> PhredProfile {
     return try PhredProfile(qualities: q, probabilities: f)
 }
 
-/// Runs independent jobs on up to `threads` threads; rethrows the first error.
-func runConcurrently(_ tasks: [() throws -> Void], threads: Int) throws {
+/// Runs independent jobs on two threads; rethrows the first error.
+func runConcurrently(_ tasks: [() throws -> Void]) throws {
     nonisolated(unsafe) let jobs = tasks
-    let failures = ErrorBox()
-    let lock = NSLock()
-    nonisolated(unsafe) var next = 0
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs.count))) { _ in
-        while true {
-            lock.lock()
-            let j = next
-            next += 1
-            lock.unlock()
-            guard j < jobs.count else { return }
-            do { try jobs[j]() } catch { failures.set(error) }
-        }
-    }
-    if let error = failures.error { throw error }
+    try parallelJobs(jobs.count, threads: 2) { j, _ in try jobs[j]() }
 }
 
 /// Per-worker progress counts and their sum.
@@ -326,17 +313,6 @@ final class Tally: @unchecked Sendable {
         defer { lock.unlock() }
         values[i] = v
         return values.reduce(0, +)
-    }
-}
-
-/// Collects the first error thrown on any worker thread.
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var error: Error?
-    func set(_ e: Error) {
-        lock.lock()
-        if error == nil { error = e }
-        lock.unlock()
     }
 }
 

@@ -108,3 +108,16 @@ public func openInput(_ path: String, prefetch: Bool = true) throws -> ByteSourc
     let gz = try GzipSource(source, name: path)
     return prefetch ? PrefetchSource(gz) : gz
 }
+
+/// Every byte of an input (plain or gzip, `-` for stdin), for tables small enough to hold whole.
+public func readAllBytes(path: String) throws -> [UInt8] {
+    let source = try openInput(path)
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+        if n == 0 { break }
+        data.append(contentsOf: chunk[0..<n])
+    }
+    return data
+}

@@ -23,15 +23,7 @@ public struct CountTable: Sendable {
     /// Reads a count table. Blank lines are skipped; every other row must have one field per
     /// header column, a non-empty sequence, and non-negative integer counts.
     public static func read(path: String) throws -> CountTable {
-        let source = try openInput(path)
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            data.append(contentsOf: chunk[0..<n])
-        }
-        return try parse(data, name: path)
+        try parse(readAllBytes(path: path), name: path)
     }
 
     static func parse(_ data: [UInt8], name: String) throws -> CountTable {

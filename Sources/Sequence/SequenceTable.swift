@@ -18,14 +18,7 @@ public struct SequenceTable: Sendable {
     /// present (check `column(_:)`). Values may be `nan`/`inf` (as pandas writes them); rows must
     /// have every header field, sequences one length and only A/C/G/T (at most 32 bases).
     public static func read(path: String, required: [String], optional: [String] = []) throws -> SequenceTable {
-        let source = try openInput(path)
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            data.append(contentsOf: chunk[0..<n])
-        }
+        var data = try readAllBytes(path: path)
         data.append(0)  // strtod stops at the terminator at the very end
         return try parse(data, name: path, required: required, optional: optional)
     }

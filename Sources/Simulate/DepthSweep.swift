@@ -46,32 +46,22 @@ public func depthSweep(truth: [Double], boundWeights: [Double], inputWeights: [D
     let jobs = depths.count * replicates
     let results = UnsafeMutableBufferPointer<ReplicateStats>.allocate(capacity: jobs)
     defer { results.deallocate() }
-    let lock = NSLock()
-    nonisolated(unsafe) var next = 0
-    nonisolated(unsafe) var done = 0
+    let workers = max(1, min(threads, jobs))
+    let counts = (0..<(2 * workers)).map { _ in UnsafeMutableBufferPointer<UInt32>.allocate(capacity: n) }
+    defer { for c in counts { c.deallocate() } }
+    nonisolated(unsafe) let buffers = counts
     nonisolated(unsafe) let out = results
-    DispatchQueue.concurrentPerform(iterations: max(1, min(threads, jobs))) { _ in
-        var b = [UInt32](repeating: 0, count: n)
-        var u = [UInt32](repeating: 0, count: n)
-        while true {
-            lock.lock()
-            let job = next
-            next += 1
-            lock.unlock()
-            guard job < jobs else { break }
-            let (d, r) = job.quotientAndRemainder(dividingBy: replicates)
-            let rng = RandomSource(seed: seed, stream: Streams.sweep + UInt64(job))
-            let half = depths[d] / 2
-            b.withUnsafeMutableBufferPointer { rng.multinomial(trials: half, plan: bound, into: $0) }
-            u.withUnsafeMutableBufferPointer { rng.multinomial(trials: depths[d] - half, plan: input, into: $0) }
-            _ = r
-            out[job] = replicateStats(bound: b, input: u, truth: truth, trueRatio: trueRatio, logTable: logTable)
-            lock.lock()
-            done += 1
-            let finished = done
-            lock.unlock()
-            progress?(finished, jobs)
-        }
+    let finished = Counter()
+    try parallelJobs(jobs, threads: workers) { job, worker in
+        let d = job / replicates
+        let rng = RandomSource(seed: seed, stream: Streams.sweep + UInt64(job))
+        let b = buffers[2 * worker], u = buffers[2 * worker + 1]
+        let half = depths[d] / 2
+        rng.multinomial(trials: half, plan: bound, into: b)
+        rng.multinomial(trials: depths[d] - half, plan: input, into: u)
+        out[job] = replicateStats(bound: UnsafeBufferPointer(b), input: UnsafeBufferPointer(u), truth: truth,
+                                  trueRatio: trueRatio, logTable: logTable)
+        progress?(finished.increment(), jobs)
     }
     return depths.enumerated().map { d, depth in
         SweepPoint(depth: depth, boundReads: depth / 2, inputReads: depth - depth / 2,
@@ -81,29 +71,25 @@ public func depthSweep(truth: [Double], boundWeights: [Double], inputWeights: [D
 }
 
 /// One pass over the library accumulating the Pearson sums of both metrics.
-func replicateStats(bound: [UInt32], input: [UInt32], truth: [Double], trueRatio: [Double],
-                    logTable: [Double]) -> ReplicateStats {
+func replicateStats(bound b: UnsafeBufferPointer<UInt32>, input u: UnsafeBufferPointer<UInt32>, truth: [Double],
+                    trueRatio: [Double], logTable: [Double]) -> ReplicateStats {
     var count = 0
     var sx = 0.0, sy = 0.0, sxx = 0.0, syy = 0.0, sxy = 0.0
     var rx = 0.0, ry = 0.0, rxx = 0.0, ryy = 0.0, rxy = 0.0
-    bound.withUnsafeBufferPointer { b in
-        input.withUnsafeBufferPointer { u in
-            truth.withUnsafeBufferPointer { t in
-                trueRatio.withUnsafeBufferPointer { tr in
-                    logTable.withUnsafeBufferPointer { lg in
-                        for i in 0..<b.count {
-                            let bi = Int(b[i]), ui = Int(u[i])
-                            guard bi > 0 && ui > 0 else { continue }
-                            count += 1
-                            let lb = bi < lg.count ? lg[bi] : log(Double(bi))
-                            let lu = ui < lg.count ? lg[ui] : log(Double(ui))
-                            // Measured ΔΔG up to the factor RT and a constant, which r² ignores.
-                            let x = t[i], y = lu - lb
-                            sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y
-                            let p = tr[i], q = Double(bi) / Double(ui)
-                            rx += p; ry += q; rxx += p * p; ryy += q * q; rxy += p * q
-                        }
-                    }
+    truth.withUnsafeBufferPointer { t in
+        trueRatio.withUnsafeBufferPointer { tr in
+            logTable.withUnsafeBufferPointer { lg in
+                for i in 0..<b.count {
+                    let bi = Int(b[i]), ui = Int(u[i])
+                    guard bi > 0 && ui > 0 else { continue }
+                    count += 1
+                    let lb = bi < lg.count ? lg[bi] : log(Double(bi))
+                    let lu = ui < lg.count ? lg[ui] : log(Double(ui))
+                    // Measured ΔΔG up to the factor RT and a constant, which r² ignores.
+                    let x = t[i], y = lu - lb
+                    sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y
+                    let p = tr[i], q = Double(bi) / Double(ui)
+                    rx += p; ry += q; rxx += p * p; ryy += q * q; rxy += p * q
                 }
             }
         }
@@ -115,8 +101,20 @@ func replicateStats(bound: [UInt32], input: [UInt32], truth: [Double], trueRatio
         guard cxx > 0, cyy > 0 else { return .nan }
         return cxy * cxy / (cxx * cyy)
     }
-    return ReplicateStats(observedBoth: count, fractionObserved: Double(count) / Double(bound.count),
+    return ReplicateStats(observedBoth: count, fractionObserved: Double(count) / Double(b.count),
                           r2DDG: r2(count, sx, sy, sxx, syy, sxy), r2Ratio: r2(count, rx, ry, rxx, ryy, rxy))
+}
+
+/// A thread-safe running count.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
 }
 
 /// Median of the finite values (NaN when there are none).

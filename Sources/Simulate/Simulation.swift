@@ -49,32 +49,18 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
     if settings.unboundReads > 0 { jobs.append(("unbound", settings.unboundReads, binding.unbound, Streams.unbound)) }
     guard !jobs.isEmpty else { throw InputError(.invalidOption, file: "simulate", "every fraction has 0 reads") }
     let umiLength = settings.design.umiLength
-    let slots = UnsafeMutableBufferPointer<Result<SampledFraction, Error>?>.allocate(capacity: jobs.count)
+    let slots = UnsafeMutableBufferPointer<SampledFraction?>.allocate(capacity: jobs.count)
     slots.initialize(repeating: nil)
     defer { slots.deinitialize(); slots.deallocate() }
     nonisolated(unsafe) let out = slots
     let frozen = jobs
-    let lock = NSLock()
-    nonisolated(unsafe) var next = 0
-    DispatchQueue.concurrentPerform(iterations: max(1, min(settings.threads, jobs.count))) { _ in
-        while true {
-            lock.lock()
-            let j = next
-            next += 1
-            lock.unlock()
-            guard j < frozen.count else { break }
-            let job = frozen[j]
-            out[j] = Result {
-                try sequenceFraction(name: job.name, plan: MultinomialPlan(weights: job.weights), reads: job.reads,
-                                     duplicateFraction: settings.duplicateFraction, umiLength: umiLength,
-                                     seed: settings.seed, stream: job.stream)
-            }
-        }
+    try parallelJobs(jobs.count, threads: settings.threads) { j, _ in
+        let job = frozen[j]
+        out[j] = try sequenceFraction(name: job.name, plan: MultinomialPlan(weights: job.weights), reads: job.reads,
+                                      duplicateFraction: settings.duplicateFraction, umiLength: umiLength,
+                                      seed: settings.seed, stream: job.stream)
     }
-    let fractions = try slots.map { slot -> SampledFraction in
-        guard let slot else { throw InputError(.invalidOption, file: "simulate", "a fraction was not sampled") }
-        return try slot.get()
-    }
+    let fractions = slots.compactMap { $0 }
     var result = SimulationResult(landscape: landscape, abundance: abundance, binding: binding,
                                   fractions: fractions, settings: settings)
     result.seconds = (solved.timeIntervalSince(clock), Date().timeIntervalSince(solved))

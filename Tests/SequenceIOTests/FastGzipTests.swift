@@ -3,17 +3,7 @@ import Testing
 @testable import SequenceIO
 
 @Suite struct FastGzipTests {
-    func readBack(_ path: String) throws -> [UInt8] {
-        let source = try openInput(path)
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            out.append(contentsOf: chunk[0..<n])
-        }
-        return out
-    }
+    func readBack(_ path: String) throws -> [UInt8] { try readAllBytes(path: path) }
 
     @Test func isalOutputReadsBackExactly() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-fgz-\(UUID().uuidString)").path

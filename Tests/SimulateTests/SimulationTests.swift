@@ -153,8 +153,11 @@ func scratchDirectory() throws -> String {
         let bound: [UInt32] = [3, 10, 0, 20, 5, 2]
         let input: [UInt32] = [4, 5, 6, 7, 0, 3]
         let logs = (0..<100).map { $0 == 0 ? 0 : log(Double($0)) }
-        let stats = replicateStats(bound: bound, input: input, truth: truth,
-                                   trueRatio: truth.map { exp(-$0 / 0.593) }, logTable: logs)
+        let stats = bound.withUnsafeBufferPointer { b in
+            input.withUnsafeBufferPointer { u in
+                replicateStats(bound: b, input: u, truth: truth, trueRatio: truth.map { exp(-$0 / 0.593) }, logTable: logs)
+            }
+        }
         let seen = [0, 1, 3, 5]
         func r2(_ x: [Double], _ y: [Double]) -> Double {
             let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
