@@ -76,8 +76,9 @@ func umiSpace(_ length: Int) -> Int { length >= 31 ? Int.max : 1 << (2 * length)
 /// next repeat (the largest t with L(d+t) ≥ L(d) + ln u); the run of repeats that follows is
 /// geometric, with P(repeat) = d/U. A species costs a few uniforms per alternation between new values and repeats, so a library of 10^6
 /// species with few collisions costs about 10^6 uniforms, and saturated species stay cheap.
-struct DistinctDraws {
+final class DistinctDraws {
     let space: Int
+    private var bits: [UInt64]
     /// L(0…K), K = min(largest, space).
     let logRun: [Double]
 
@@ -88,9 +89,31 @@ struct DistinctDraws {
         let u = Double(space)
         for j in 0..<k { table[j + 1] = table[j] + log1p(-Double(j) / u) }
         logRun = table
+        bits = [UInt64](repeating: 0, count: space <= 1 << 16 ? (space + 63) / 64 : 0)
+    }
+
+    private func sampleDirectly(draws m: Int, rng: RandomSource) -> Int {
+        let mask = UInt32(space - 1)
+        var d = 0
+        bits.withUnsafeMutableBufferPointer { b in
+            for i in b.indices { b[i] = 0 }
+            for _ in 0..<m {
+                let x = Int(rng.bits32() & mask)
+                let bit: UInt64 = 1 << UInt64(x & 63)
+                if b[x >> 6] & bit == 0 {
+                    b[x >> 6] |= bit
+                    d += 1
+                }
+            }
+        }
+        return d
     }
 
     func sample(draws m: Int, rng: RandomSource) -> Int {
+        // Between a quarter of the space and 8 times it, collisions are so frequent that drawing
+        // every UMI into a bitset is cheaper than sampling the alternating runs (4^u is a power of
+        // two, so masked random bits are exactly uniform).
+        if space <= 1 << 16 && m >= space / 4 && m <= 8 * space { return sampleDirectly(draws: m, rng: rng) }
         var d = 0
         var left = m
         while left > 0 && d < space {

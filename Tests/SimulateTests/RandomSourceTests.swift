@@ -111,7 +111,10 @@ import Testing
         // Number of distinct UMIs among m uniform draws from U: mean U·(1 − (1 − 1/U)^m). Compare
         // the occupancy sampler's mean and variance with direct simulation (same number of
         // replicates, independent streams): means within 5 combined standard errors.
-        for (u, m, reps) in [(4096, 200, 20_000), (4096, 5000, 4000), (16, 40, 20_000), (4, 3, 20_000)] {
+        // Run sampling (m < U/4, or m > 8U where repeats are skipped geometrically) and the direct
+        // bitset in between.
+        for (u, m, reps) in [(4096, 200, 20_000), (64, 12, 20_000), (1024, 9000, 3000),
+                             (4096, 5000, 4000), (16, 40, 20_000), (4, 3, 20_000)] {
             let fast = DistinctDraws(space: u, largest: m)
             let rng = RandomSource(seed: 21)
             let brute = RandomSource(seed: 22)
