@@ -28,7 +28,10 @@ let package = Package(
 
         .target(name: "SequenceIO", dependencies: ["CZlib", "CISAL"], path: "Sources/Sequence",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "Learn", dependencies: ["CBLAS"], path: "Sources/Learn"),
+        // Layers are generic (Float to train, Double for gradient checks): cross-module optimisation
+        // lets Affinity specialise them for Float instead of running generic code per element.
+        .target(name: "Learn", dependencies: ["CBLAS"], path: "Sources/Learn",
+                swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-Ounchecked"], .when(configuration: .release))]),
         .target(name: "Affinity", dependencies: ["SequenceIO", "Learn"], path: "Sources/Affinity"),
         .target(name: "Simulate", dependencies: ["SequenceIO", "CGSL"], path: "Sources/Simulate"),
         .target(name: "Contacts", dependencies: ["SequenceIO", "Learn"], path: "Sources/Contacts"),

@@ -6,7 +6,7 @@ import SequenceIO
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Fit ΔΔG models to a table of sequences.",
-        subcommands: [FitLinear.self])
+        subcommands: [FitLinear.self, FitNN.self])
 }
 
 struct FitLinear: ParsableCommand {
@@ -199,6 +199,33 @@ struct FitLinear: ParsableCommand {
     }
 }
 
+extension Predict {
+    /// Neural models predict in batches; --all output is mean-centred over the library.
+    func predictNeural() throws {
+        let network = try DDGNetwork.load(path: model)
+        guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
+        let speller = SequenceSpeller(length: network.length)
+        let text = try TextWriter(path: out)
+        try text.write("sequence\tddg\n")
+        if all {
+            for (k, v) in try network.predictAll().enumerated() {
+                try speller.write(k, to: text); try text.write(byte: 9); try text.write(v, decimals: decimals); try text.write(byte: 10)
+            }
+        } else if let sequences {
+            let table = try SequenceTable.read(path: sequences, required: [])
+            guard table.length == network.length else {
+                throw InputError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(network.length)")
+            }
+            // Centred like --all: subtract the library mean when the library can be enumerated.
+            let centre = network.length <= 12 ? network.predict((0..<(UInt64(1) << UInt64(2 * network.length))).map { $0 }).reduce(0, +) / Double(1 << (2 * network.length)) : 0
+            for (key, v) in zip(table.keys, network.predict(table.keys)) {
+                try speller.write(Int(key), to: text); try text.write(byte: 9); try text.write(v - centre, decimals: decimals); try text.write(byte: 10)
+            }
+        }
+        try text.finish()
+    }
+}
+
 func checkLength(_ length: Int, _ design: DesignTemplate, file: String) throws {
     guard length > 0 else { throw InputError(.malformedTable, file: file, "no rows to fit") }
     guard length == design.variableLength else {
@@ -228,6 +255,9 @@ struct Predict: ParsableCommand {
     var decimals = 6
 
     func run() throws {
+        if let data = FileManager.default.contents(atPath: model), DDGNetwork.isNeuralModel(data) {
+            return try predictNeural()
+        }
         let energy = try EnergyModel.read(path: model)
         guard energy.length <= 16 else {
             throw InputError(.invalidOption, file: model, "predict handles models of up to 16 positions, not \(energy.length)")

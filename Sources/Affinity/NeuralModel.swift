@@ -1,0 +1,314 @@
+import Foundation
+import Learn
+import SequenceIO
+
+/// What the network is trained on.
+public enum Likelihood: String, Sendable, CaseIterable {
+    /// Measured ΔΔG (weighted MSE with Gaussian target noise, as published).
+    case ratio
+    /// Bound counts ~ Poisson((input + 0.5)·exp(o)): the network output o is the log affinity.
+    case poisson
+    /// Bound counts ~ Binomial(bound + input, σ(o)): o is the log odds of a read being bound.
+    case binomial
+}
+
+public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adam }
+
+/// Architecture and training recipe. Defaults are the published ones: one-hot → 500 → 500 → 250 →
+/// 1 with batch norm and ReLU, dropout 0.25 on the two deeper hidden layers; SGD lr 1e-3, weight
+/// decay 0.01, Gaussian target noise sd 0.5, learning rate ÷10 after 2 epochs and stop after 5
+/// without improvement of the validation loss.
+public struct NeuralOptions: Sendable {
+    public var widths = [500, 500, 250]
+    public var dropout = 0.25
+    public var optimizer = OptimizerKind.sgd
+    public var learningRate = 1e-3
+    public var momentum = 0.0
+    public var weightDecay = 0.01
+    public var batchSize = 256
+    public var maxEpochs = 100
+    public var patience = 5
+    public var targetNoise = 0.5
+    public var seed: UInt64 = 0
+    public var threads = 2
+    public var likelihood = Likelihood.ratio
+    public var rt = 0.593
+    public init() {}
+}
+
+/// The ΔΔG network on one-hot DNA.
+public final class DDGNetwork {
+    public let length: Int
+    public let widths: [Int]
+    public let dropout: Double
+    public let likelihood: Likelihood
+    public let rt: Double
+    let net: Sequential<Float>
+
+    public init(length: Int, widths: [Int], dropout: Double, likelihood: Likelihood, rt: Double, seed: UInt64) {
+        self.length = length
+        self.widths = widths
+        self.dropout = dropout
+        self.likelihood = likelihood
+        self.rt = rt
+        var random = SplitMix64(seed: seed)
+        var layers: [Layer<Float>] = []
+        var width = 4 * length
+        for (k, w) in widths.enumerated() {
+            layers.append(Linear<Float>(width, w, name: "hidden\(k + 1)", random: &random))
+            layers.append(BatchNorm<Float>(w, name: "bn\(k + 1)"))
+            layers.append(Activation<Float>())
+            if k >= 1 && dropout > 0 { layers.append(Dropout<Float>(dropout, seed: seed &+ UInt64(k) &* 7919)) }
+            width = w
+        }
+        layers.append(Linear<Float>(width, 1, name: "output", random: &random))
+        net = Sequential(layers)
+    }
+
+    public var parameterCount: Int { net.parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// One-hot rows for sequence keys (A, C, G, T per position, position 1 first).
+    func encode(_ keys: ArraySlice<UInt64>) -> Batch<Float> {
+        let columns = 4 * length
+        var x = Batch<Float>(zeros: keys.count, columns)
+        x.values.withUnsafeMutableBufferPointer { v in
+            for (r, key) in keys.enumerated() {
+                for p in 0..<length {
+                    let base = Int((key >> UInt64(2 * (length - 1 - p))) & 3)
+                    v[r * columns + 4 * p + base] = 1
+                }
+            }
+        }
+        return x
+    }
+
+    /// Raw network outputs in evaluation mode.
+    func outputs(_ keys: [UInt64]) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(keys.count)
+        var start = 0
+        while start < keys.count {
+            let end = min(keys.count, start + 65_536)
+            out += net.forward(encode(keys[start..<end]), training: false).values
+            start = end
+        }
+        return out
+    }
+
+    /// ΔΔG (kcal/mol, not centred) of each key: the output itself for ratio training, −RT·output
+    /// for count likelihoods (whose output is a log affinity).
+    public func predict(_ keys: [UInt64]) -> [Double] {
+        let scale = likelihood == .ratio ? 1.0 : -rt
+        return outputs(keys).map { Double($0) * scale }
+    }
+
+    /// Every sequence of the variable region, mean-centred (as the paper reports them).
+    public func predictAll() throws -> [Double] {
+        guard length <= 12 else {
+            throw InputError(.invalidOption, file: "predict", "--all needs at most 12 variable bases")
+        }
+        var all = predict((0..<(UInt64(1) << UInt64(2 * length))).map { $0 })
+        let mean = all.reduce(0, +) / Double(all.count)
+        for i in all.indices { all[i] -= mean }
+        return all
+    }
+
+    // MARK: Files
+
+    public static let formatName = "betseq-neural-model"
+
+    /// Weights (float32, base64) plus JSON metadata, written atomically.
+    public func save(path: String, metadata: [String: Any]) throws {
+        let object: [String: Any] = [
+            "format": Self.formatName, "version": 1, "length": length, "widths": widths,
+            "dropout": dropout, "likelihood": likelihood.rawValue, "rt": rt,
+            "parameters": ParameterStore.encode(ParameterStore.flatten(net.parameters + net.buffers)),
+            "metadata": metadata,
+        ]
+        var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        data.append(10)
+        let out = try OutputFile(path: path)
+        try data.withUnsafeBytes { try out.write($0) }
+        try out.finish()
+    }
+
+    public static func isNeuralModel(_ data: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+        return object["format"] as? String == formatName
+    }
+
+    public static func load(path: String) throws -> DDGNetwork {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(.cannotOpen, file: path, "cannot read the model")
+        }
+        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              o["format"] as? String == formatName else {
+            throw InputError(.malformedTable, file: path, "not a \(formatName) file")
+        }
+        guard let length = o["length"] as? Int, (1...32).contains(length),
+              let widths = o["widths"] as? [Int], widths.allSatisfy({ $0 >= 1 }),
+              let dropout = o["dropout"] as? Double,
+              let likelihood = (o["likelihood"] as? String).flatMap(Likelihood.init(rawValue:)),
+              let rt = o["rt"] as? Double,
+              let text = o["parameters"] as? String, let flat = ParameterStore.decode(text) else {
+            throw InputError(.malformedTable, file: path, "missing or invalid length, widths, dropout, likelihood, rt or parameters")
+        }
+        let network = DDGNetwork(length: length, widths: widths, dropout: dropout, likelihood: likelihood, rt: rt, seed: 0)
+        guard ParameterStore.restore(flat, into: network.net.parameters + network.net.buffers) else {
+            throw InputError(.malformedTable, file: path, "the parameters do not fit the architecture")
+        }
+        return network
+    }
+}
+
+/// Rows to train on: sequence keys with either a ΔΔG target (and weights) or bound/reference counts.
+public struct NeuralData: Sendable {
+    public var keys: [UInt64]
+    public var target: [Double]
+    public var weights: [Double]?
+    public var bound: [Double]
+    public var reference: [Double]
+    public init(keys: [UInt64], target: [Double], weights: [Double]?, bound: [Double] = [], reference: [Double] = []) {
+        self.keys = keys
+        self.target = target
+        self.weights = weights
+        self.bound = bound
+        self.reference = reference
+    }
+}
+
+/// One epoch of training, as logged.
+public struct EpochRecord: Sendable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var validationLoss: Double
+    /// RMSE of predicted vs measured ΔΔG on validation rows (with both counts > 0 in count mode).
+    public var validationRMSE: Double
+    public var learningRate: Double
+    public var seconds: Double
+}
+
+public struct NeuralTraining: Sendable {
+    public var history: [EpochRecord]
+    public var bestEpoch: Int
+    public var stopReason: String
+    public var split: (train: [Int], validation: [Int], test: [Int])
+}
+
+/// Trains a network on an 80/10/10 split of the rows (seeded); keeps the weights of the epoch
+/// with the lowest validation loss. Deterministic for a fixed seed and thread count.
+public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptions,
+                         log: (String) -> Void = { _ in }) throws -> (DDGNetwork, NeuralTraining) {
+    let n = data.keys.count
+    guard n >= 10 else { throw InputError(.invalidOption, file: "fit nn", "need at least 10 rows, got \(n)") }
+    guard o.batchSize >= 2, o.maxEpochs >= 1, o.patience >= 1, o.threads >= 1, !o.widths.isEmpty,
+          o.widths.allSatisfy({ $0 >= 1 }), (0..<1).contains(o.dropout) else {
+        throw InputError(.invalidOption, file: "fit nn", "batch size ≥ 2, epochs, patience, threads ≥ 1, widths ≥ 1 and dropout in [0, 1) are required")
+    }
+    if o.likelihood != .ratio && (data.bound.count != n || data.reference.count != n) {
+        throw InputError(.invalidOption, file: "fit nn", "count likelihoods need bound and reference counts")
+    }
+    NumericEnvironment.flushDenormals()
+    NumericEnvironment.setBLASThreads(o.threads)
+    var random = SplitMix64(seed: o.seed &+ 12_345)
+    var order = Array(0..<n)
+    for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+    let nTrain = Int(0.8 * Double(n)), nVal = Int(0.1 * Double(n))
+    let train = Array(order[0..<nTrain]), val = Array(order[nTrain..<(nTrain + nVal)]), test = Array(order[(nTrain + nVal)...])
+
+    let network = DDGNetwork(length: length, widths: o.widths, dropout: o.dropout, likelihood: o.likelihood, rt: o.rt, seed: o.seed)
+    let parameters = network.net.parameters
+    let optimizer: any Optimizer = o.optimizer == .sgd
+        ? SGD<Float>(learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay)
+        : Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
+    func step() {
+        if let sgd = optimizer as? SGD<Float> { sgd.step(parameters) } else if let adam = optimizer as? Adam<Float> { adam.step(parameters) }
+    }
+    // Weights normalised to mean 1 over the training rows, so the loss scale does not depend on depth.
+    var weights: [Float]? = nil
+    if let w = data.weights {
+        let mean = train.reduce(0.0) { $0 + w[$1] } / Double(train.count)
+        weights = w.map { Float($0 / mean) }
+    }
+    let target = data.target.map(Float.init)
+    let bound = data.bound.map(Float.init), reference = data.reference.map(Float.init)
+
+    func loss(_ out: [Float], rows: ArraySlice<Int>, noise: inout SplitMix64, training: Bool) -> (Float, [Float]) {
+        switch o.likelihood {
+        case .ratio:
+            var y = rows.map { target[$0] }
+            if training && o.targetNoise > 0 { for i in y.indices { y[i] += Float(noise.normal() * o.targetNoise) } }
+            return Loss.weightedMSE(out, y, weights: weights.map { w in rows.map { w[$0] } })
+        case .poisson:
+            return Loss.poisson(out, counts: rows.map { bound[$0] }, exposure: rows.map { reference[$0] + 0.5 })
+        case .binomial:
+            return Loss.binomial(out, successes: rows.map { bound[$0] }, trials: rows.map { bound[$0] + reference[$0] })
+        }
+    }
+    func validation() -> (loss: Double, rmse: Double) {
+        let out = network.outputs(val.map { data.keys[$0] })
+        var silent = SplitMix64(seed: 0)
+        let l = Double(loss(out, rows: val[...], noise: &silent, training: false).0)
+        let scale: Float = o.likelihood == .ratio ? 1 : Float(-o.rt)
+        var sum = 0.0, count = 0
+        var pairs: [(Double, Double)] = []
+        for (k, r) in val.enumerated() where data.target[r].isFinite {
+            pairs.append((Double(out[k] * scale), data.target[r]))
+        }
+        // Count likelihoods fix ΔΔG only up to a constant: compare after centring both.
+        let shift = o.likelihood == .ratio || pairs.isEmpty ? 0
+            : pairs.reduce(0.0) { $0 + $1.1 - $1.0 } / Double(pairs.count)
+        for (p, y) in pairs { sum += (p + shift - y) * (p + shift - y); count += 1 }
+        return (l, count > 0 ? (sum / Double(count)).squareRoot() : .nan)
+    }
+
+    var schedule = PlateauSchedule(patience: o.patience)
+    var history: [EpochRecord] = []
+    var best = ParameterStore.flatten(parameters + network.net.buffers)
+    var stopReason = "max_epochs"
+    var shuffler = SplitMix64(seed: o.seed &+ 1)
+    var noise = SplitMix64(seed: o.seed &+ 2)
+    var trainRows = train
+    for epoch in 1...o.maxEpochs {
+        let clock = Date()
+        for i in stride(from: trainRows.count - 1, to: 0, by: -1) { trainRows.swapAt(i, Int(shuffler.next() % UInt64(i + 1))) }
+        var total = 0.0, steps = 0
+        var start = 0
+        while start < trainRows.count {
+            let end = min(trainRows.count, start + o.batchSize)
+            defer { start = end }
+            guard end - start >= 2 else { continue }  // batch norm needs two rows
+            let rows = trainRows[start..<end]
+            let x = network.encode(rows.map { data.keys[$0] }[...])
+            network.net.zeroGradients()
+            let out = network.net.forward(x, training: true)
+            let (l, g) = loss(out.values, rows: rows, noise: &noise, training: true)
+            _ = network.net.backward(Batch(rows: g.count, columns: 1, values: g))
+            step()
+            total += Double(l)
+            steps += 1
+        }
+        let seconds = Date().timeIntervalSince(clock)
+        let (vLoss, vRMSE) = validation()
+        guard vLoss.isFinite else {
+            throw InputError(.invalidOption, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
+        }
+        let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, steps)), validationLoss: vLoss,
+                                 validationRMSE: vRMSE, learningRate: optimizer.learningRate, seconds: seconds)
+        history.append(record)
+        let decision = schedule.observe(vLoss, epoch: epoch)
+        log(String(format: "epoch %3d  train %7.2f s (%.0f rows/s)  loss %.4f  val loss %.4f  val RMSE %.4f  lr %.1e",
+                   epoch, seconds, Double(train.count) / max(seconds, 1e-9), record.trainLoss, vLoss, vRMSE,
+                   record.learningRate) + (decision == .improved ? "  *" : ""))
+        switch decision {
+        case .improved: best = ParameterStore.flatten(parameters + network.net.buffers)
+        case .decayLearningRate: optimizer.learningRate *= 0.1
+        case .wait: break
+        case .stop: stopReason = "early_stopping"
+        }
+        if decision == .stop { break }
+    }
+    _ = ParameterStore.restore(best, into: parameters + network.net.buffers)
+    return (network, NeuralTraining(history: history, bestEpoch: schedule.bestEpoch, stopReason: stopReason,
+                                    split: (train, val, test)))
+}

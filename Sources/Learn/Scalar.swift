@@ -1,0 +1,48 @@
+import CBLAS
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The number types networks run in: Float for training and inference, Double for the
+/// finite-difference gradient checks. `gemm` is BLAS sgemm/dgemm on row-major matrices.
+public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
+    /// C = α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n, all row-major.
+    static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
+                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
+    static func log1p(_ x: Self) -> Self
+}
+
+extension Float: NNScalar {
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    public static func exp(_ x: Float) -> Float { expf(x) }
+    public static func log(_ x: Float) -> Float { logf(x) }
+    public static func log1p(_ x: Float) -> Float { log1pf(x) }
+}
+
+extension Double: NNScalar {
+    public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
+                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    public static func exp(_ x: Double) -> Double { Glibc.exp(x) }
+    public static func log(_ x: Double) -> Double { Glibc.log(x) }
+    public static func log1p(_ x: Double) -> Double { Glibc.log1p(x) }
+}
+
+/// Numerical settings for training on this thread and BLAS threads.
+public enum NumericEnvironment {
+    /// Flush denormals to zero on the calling thread (see the shim for why).
+    public static func flushDenormals() { betseq_flush_denormals() }
+    /// Threads OpenBLAS uses for one gemm.
+    public static func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+}
