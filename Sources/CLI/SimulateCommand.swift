@@ -1,3 +1,4 @@
+import Affinity
 import ArgumentParser
 import Foundation
 import Report
@@ -31,7 +32,7 @@ struct SimulateCommand: ParsableCommand {
 /// Where the truth comes from and how it binds; shared by run and sweep.
 struct ExperimentOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "True ΔΔG landscape: normal:RANGE, an energy-model JSON, or a JASPAR/MEME motif file.",
+        "True ΔΔG landscape: normal:RANGE, an energy-model JSON or matrix, a neural model, or a JASPAR/MEME motif file.",
         discussion: """
             normal:RANGE draws ΔΔG ~ Normal(0, RANGE/6) kcal/mol per sequence, as the published \
             simulation. An energy model is the betseq-energy-model JSON (see the README), as the linear fits \
@@ -81,6 +82,15 @@ struct ExperimentOptions: ParsableArguments {
     func template() throws -> DesignTemplate { try DesignTemplate(design) }
 
     func buildLandscape(_ design: DesignTemplate) throws -> Landscape {
+        // A neural model (Affinity) predicts the landscape; everything else is resolved by Simulate.
+        if let data = FileManager.default.contents(atPath: landscape), DDGNetwork.isNeuralModel(data) {
+            let network = try DDGNetwork.load(path: landscape)
+            guard network.length == design.variableLength else {
+                throw InputError(.invalidOption, file: landscape,
+                                 "the model covers \(network.length) positions but the design has \(design.variableLength) variable bases")
+            }
+            return Landscape(length: network.length, ddg: try network.predictAll(), origin: landscape)
+        }
         let (landscape, note) = try resolveLandscape(self.landscape, design: design, seed: seed, rt: rt, motifID: motifId)
         if let note { printErr("landscape: \(note)") }
         return landscape

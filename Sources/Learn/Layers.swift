@@ -131,6 +131,7 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
     public var epsilon: T = 1e-5
     private var normalized: [T] = []
     private var inverseStd: [T] = []
+    private var usedBatchStatistics = true
 
     public init(_ features: Int, name: String) {
         self.features = features
@@ -166,6 +167,7 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
             mean = runningMean.value
             variance = runningVariance.value
         }
+        usedBatchStatistics = training
         inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
         normalized = [T](repeating: 0, count: n * f)
         normalized.withUnsafeMutableBufferPointer { xh in
@@ -191,7 +193,8 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
         return y
     }
 
-    /// dx = (γ/σ)/N · (N·dy − Σdy − x̂·Σ(dy·x̂)) for training-mode statistics.
+    /// dx = (γ/σ)/N · (N·dy − Σdy − x̂·Σ(dy·x̂)) with batch statistics (training), dx = γ/σ·dy with
+    /// the fixed running statistics (evaluation).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public override func backward(_ g: Batch<T>) -> Batch<T> {
@@ -212,7 +215,12 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
                     beta.gradient[c] += sumDy[c]
                 }
                 let scale = (0..<f).map { gamma.value[$0] * inverseStd[$0] / T(n) }
+                let batch = usedBatchStatistics
                 dx.values.withUnsafeMutableBufferPointer { d in
+                    if !batch {
+                        for r in 0..<n { for c in 0..<f { d[r * f + c] = scale[c] * T(n) * gv[r * f + c] } }
+                        return
+                    }
                     for r in 0..<n {
                         let o = r * f
                         for c in 0..<f {

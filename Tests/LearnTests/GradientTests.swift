@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import Learn
+
+/// Finite-difference checks in double precision: for a random upstream gradient g, the scalar
+/// L = Σ g·f(x) has ∂L/∂x = backward(g); central differences with h = 1e-6 agree with the analytic
+/// gradient to ~1e-8 relative, so 1e-6 leaves room for rounding in the sums.
+@Suite struct GradientTests {
+    func randomBatch(_ rows: Int, _ cols: Int, _ r: inout SplitMix64) -> Batch<Double> {
+        Batch(rows: rows, columns: cols, values: (0..<(rows * cols)).map { _ in r.normal() })
+    }
+
+    func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
+
+    func check(_ layer: Layer<Double>, input: Batch<Double>, training: Bool = true, tolerance: Double = 1e-6) {
+        var r = SplitMix64(seed: 99)
+        let out = layer.forward(input, training: training)
+        let g = (0..<out.values.count).map { _ in r.normal() }
+        for p in layer.parameters { for i in p.gradient.indices { p.gradient[i] = 0 } }
+        let dx = layer.backward(Batch(rows: out.rows, columns: out.columns, values: g))
+        let h = 1e-6
+        func lossAt(_ x: Batch<Double>) -> Double { dot(layer.forward(x, training: training).values, g) }
+        for i in stride(from: 0, to: input.values.count, by: max(1, input.values.count / 40)) {
+            var plus = input, minus = input
+            plus.values[i] += h
+            minus.values[i] -= h
+            let numeric = (lossAt(plus) - lossAt(minus)) / (2 * h)
+            #expect(abs(numeric - dx.values[i]) <= tolerance * max(1, abs(numeric)), "input \(i): \(numeric) vs \(dx.values[i])")
+        }
+        for p in layer.parameters {
+            let analytic = p.gradient
+            for i in stride(from: 0, to: p.value.count, by: max(1, p.value.count / 20)) {
+                let v = p.value[i]
+                p.value[i] = v + h
+                let lp = lossAt(input)
+                p.value[i] = v - h
+                let lm = lossAt(input)
+                p.value[i] = v
+                let numeric = (lp - lm) / (2 * h)
+                #expect(abs(numeric - analytic[i]) <= tolerance * max(1, abs(numeric)), "\(p.name)[\(i)]: \(numeric) vs \(analytic[i])")
+            }
+        }
+    }
+
+    @Test func linear() {
+        var r = SplitMix64(seed: 1)
+        check(Linear<Double>(7, 5, name: "l", random: &r), input: randomBatch(6, 7, &r))
+    }
+
+    @Test func batchNormInTrainingAndEvaluation() {
+        var r = SplitMix64(seed: 2)
+        let bn = BatchNorm<Double>(4, name: "bn")
+        for i in 0..<4 { bn.gamma.value[i] = r.normal(); bn.beta.value[i] = r.normal() }
+        check(bn, input: randomBatch(8, 4, &r))
+        bn.runningVariance.value = [0.5, 1.5, 2, 0.9]
+        check(bn, input: randomBatch(8, 4, &r), training: false)
+    }
+
+    @Test func activations() {
+        var r = SplitMix64(seed: 3)
+        // Inputs away from the kink at 0, where the derivative is undefined.
+        var x = randomBatch(5, 6, &r)
+        for i in x.values.indices where abs(x.values[i]) < 0.01 { x.values[i] = 0.5 }
+        check(Activation<Double>(), input: x)
+        check(Activation<Double>(negativeSlope: 0.01), input: x)
+    }
+
+    @Test func dropoutWithAFixedMask() {
+        var r = SplitMix64(seed: 4)
+        let d = Dropout<Double>(0.3, seed: 5)
+        d.freezeMask = true
+        let x = randomBatch(6, 10, &r)
+        let y = d.forward(x, training: true)
+        let dropped = y.values.filter { $0 == 0 }.count
+        #expect(dropped > 5 && dropped < 35)
+        check(d, input: x)
+        #expect(d.forward(x, training: false).values == x.values)
+    }
+
+    @Test func stackedNetwork() {
+        var r = SplitMix64(seed: 6)
+        let net = Sequential<Double>([Linear(8, 6, name: "a", random: &r), BatchNorm(6, name: "b"), Activation(negativeSlope: 0.1),
+                                      Linear(6, 1, name: "c", random: &r)])
+        check(net, input: randomBatch(10, 8, &r))
+    }
+
+    func checkLoss(_ f: ([Double]) -> (Double, [Double]), at p: [Double]) {
+        let (_, g) = f(p)
+        let h = 1e-6
+        for i in p.indices {
+            var a = p, b = p
+            a[i] += h
+            b[i] -= h
+            let numeric = (f(a).0 - f(b).0) / (2 * h)
+            #expect(abs(numeric - g[i]) <= 1e-6 * max(1, abs(numeric)), "\(i): \(numeric) vs \(g[i])")
+        }
+    }
+
+    @Test func losses() {
+        let p = [0.3, -1.2, 2.5, 0.0, -0.7]
+        checkLoss({ Loss.weightedMSE($0, [0.1, -1, 2, 0.5, 0], weights: [1, 2, 0.5, 1, 3]) }, at: p)
+        checkLoss({ Loss.weightedMSE($0, [0.1, -1, 2, 0.5, 0], weights: nil) }, at: p)
+        checkLoss({ Loss.poisson($0, counts: [3, 0, 10, 1, 2], exposure: [2.5, 1, 0.5, 4, 1]) }, at: p)
+        checkLoss({ Loss.binomial($0, successes: [3, 0, 10, 1, 2], trials: [5, 4, 10, 1, 9]) }, at: p)
+        checkLoss({ Loss.binaryCrossEntropy($0, [1, 0, 1, 0, 0.5]) }, at: p)
+        // Closed forms: BCE of logit 0 is ln 2; Poisson is minimised where e·exp(p) = k.
+        #expect(abs(Loss.binaryCrossEntropy([0.0], [1]).0 - log(2)) < 1e-12)
+        #expect(abs(Loss.poisson([log(3.0 / 2)], counts: [3], exposure: [2]).1[0]) < 1e-12)
+        // Extreme logits stay finite.
+        #expect(Loss.binomial([800.0, -800], successes: [1, 0], trials: [1, 1]).0.isFinite)
+    }
+}
+
+@Suite struct TrainingTests {
+    func tinyData() -> (Batch<Float>, [Float]) {
+        var r = SplitMix64(seed: 10)
+        let x = Batch<Float>(rows: 64, columns: 12, values: (0..<(64 * 12)).map { _ in Float(r.normal()) })
+        let y = (0..<64).map { _ in Float(r.normal()) }
+        return (x, y)
+    }
+
+    func makeNet(seed: UInt64) -> Sequential<Float> {
+        var r = SplitMix64(seed: seed)
+        return Sequential<Float>([Linear(12, 64, name: "a", random: &r), BatchNorm(64, name: "b"), Activation(),
+                                  Linear(64, 64, name: "c", random: &r), Activation(), Linear(64, 1, name: "d", random: &r)])
+    }
+
+    func train(_ net: Sequential<Float>, steps: Int) -> Float {
+        let (x, y) = tinyData()
+        let adam = Adam<Float>(learningRate: 3e-3)
+        var last: Float = 0
+        for _ in 0..<steps {
+            net.zeroGradients()
+            let out = net.forward(x, training: true)
+            let (l, g) = Loss.weightedMSE(out.values, y, weights: nil)
+            _ = net.backward(Batch(rows: 64, columns: 1, values: g))
+            adam.step(net.parameters)
+            last = l
+        }
+        return last
+    }
+
+    @Test func tinyNetworkOverfits64Examples() {
+        // 64 random targets of variance ~1: memorised to a loss below 1e-3.
+        let loss = train(makeNet(seed: 1), steps: 1500)
+        #expect(loss < 1e-3, "loss \(loss)")
+    }
+
+    @Test func sameSeedSameWeights() {
+        let a = makeNet(seed: 7), b = makeNet(seed: 7), c = makeNet(seed: 8)
+        _ = train(a, steps: 20)
+        _ = train(b, steps: 20)
+        _ = train(c, steps: 20)
+        #expect(ParameterStore.flatten(a.parameters) == ParameterStore.flatten(b.parameters))
+        #expect(ParameterStore.flatten(a.parameters) != ParameterStore.flatten(c.parameters))
+    }
+
+    @Test func sgdAndScheduleFollowTheirDefinitions() {
+        let p = Parameter<Double>("w", [1.0, -2.0])
+        p.gradient = [0.5, 0.5]
+        SGD<Double>(learningRate: 0.1, weightDecay: 0.1).step([p])
+        // w − lr·(g + λw)
+        #expect(abs(p.value[0] - (1 - 0.1 * (0.5 + 0.1))) < 1e-15 && abs(p.value[1] - (-2 - 0.1 * (0.5 - 0.2))) < 1e-15)
+        var s = PlateauSchedule(patience: 4)
+        #expect(s.observe(1.0, epoch: 1) == .improved)
+        #expect(s.observe(1.5, epoch: 2) == .wait)
+        #expect(s.observe(1.5, epoch: 3) == .decayLearningRate)
+        #expect(s.observe(0.9, epoch: 4) == .improved)
+        for e in 5...7 { _ = s.observe(2, epoch: e) }
+        #expect(s.observe(2, epoch: 8) == .stop && s.bestEpoch == 4)
+    }
+
+    @Test func parameterStoreRoundTrip() {
+        let values: [Float] = [0, -1.5, .pi, 1e-30, -.greatestFiniteMagnitude]
+        #expect(ParameterStore.decode(ParameterStore.encode(values)) == values)
+        #expect(ParameterStore.decode("not base64!") == nil)
+    }
+}
