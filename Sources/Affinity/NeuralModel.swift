@@ -55,7 +55,9 @@ public final class DDGNetwork {
         var layers: [Layer<Float>] = []
         var width = 4 * length
         for (k, w) in widths.enumerated() {
-            layers.append(Linear<Float>(width, w, name: "hidden\(k + 1)", random: &random))
+            let linear = Linear<Float>(width, w, name: "hidden\(k + 1)", random: &random)
+            linear.computesInputGradient = k > 0  // nothing upstream of the one-hot input
+            layers.append(linear)
             layers.append(BatchNorm<Float>(w, name: "bn\(k + 1)"))
             layers.append(Activation<Float>())
             if k >= 1 && dropout > 0 { layers.append(Dropout<Float>(dropout, seed: seed &+ UInt64(k) &* 7919)) }
@@ -209,7 +211,7 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
         throw InputError(.invalidOption, file: "fit nn", "count likelihoods need bound and reference counts")
     }
     NumericEnvironment.flushDenormals()
-    NumericEnvironment.setBLASThreads(o.threads)
+    NumericEnvironment.setThreads(o.threads)
     var random = SplitMix64(seed: o.seed &+ 12_345)
     var order = Array(0..<n)
     for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }

@@ -1,6 +1,25 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
+
+/// Splits 0..<n (rows or columns) into `ElementwiseThreads.count` contiguous chunks run concurrently (only for
+/// batches large enough to pay for it). Chunk boundaries depend only on n and the thread count, so
+/// results are deterministic for a fixed thread count.
+enum ElementwiseThreads {
+    nonisolated(unsafe) static var count = 1
+}
+
+func forEachChunk(_ n: Int, work: Int, _ body: (Int, Range<Int>) -> Void) {
+    let threads = min(ElementwiseThreads.count, max(1, n / 16))
+    guard threads > 1, work >= 65_536 else { body(0, 0..<n); return }
+    withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let f = body
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            f(t, (n * t / threads)..<(n * (t + 1) / threads))
+        }
+    }
+}
 
 /// A batch of row vectors: `rows` examples × `columns` features, row-major.
 public struct Batch<T: NNScalar>: Sendable {
@@ -17,6 +36,13 @@ public struct Batch<T: NNScalar>: Sendable {
 
     public init(zeros rows: Int, _ columns: Int) {
         self.init(rows: rows, columns: columns, values: [T](repeating: 0, count: rows * columns))
+    }
+
+    /// For outputs that are overwritten completely (skips zeroing).
+    init(uninitialized rows: Int, _ columns: Int) {
+        self.rows = rows
+        self.columns = columns
+        values = [T](unsafeUninitializedCapacity: rows * columns) { _, count in count = rows * columns }
     }
 }
 
@@ -50,6 +76,8 @@ public final class Linear<T: NNScalar>: Layer<T> {
     public let bias: Parameter<T>
     public let inputs: Int
     public let outputs: Int
+    /// False for a network's first layer, whose input gradient nobody uses.
+    public var computesInputGradient = true
     private var input: Batch<T>?
 
     /// Xavier-uniform weights (U(±sqrt(6/(in+out)))), zero bias.
@@ -70,7 +98,7 @@ public final class Linear<T: NNScalar>: Layer<T> {
         precondition(x.columns == inputs)
         input = x
         guard x.rows > 0 else { return Batch(zeros: 0, outputs) }
-        var y = Batch<T>(zeros: x.rows, outputs)
+        var y = Batch<T>(uninitialized: x.rows, outputs)
         y.values.withUnsafeMutableBufferPointer { out in
             bias.value.withUnsafeBufferPointer { b in
                 for r in 0..<x.rows { for c in 0..<outputs { out[r * outputs + c] = b[c] } }
@@ -90,7 +118,7 @@ public final class Linear<T: NNScalar>: Layer<T> {
     @_specialize(where T == Double)
     public override func backward(_ g: Batch<T>) -> Batch<T> {
         guard let x = input else { preconditionFailure("backward before forward") }
-        var dx = Batch<T>(zeros: g.rows, inputs)
+        var dx = computesInputGradient ? Batch<T>(uninitialized: g.rows, inputs) : Batch<T>(zeros: 0, inputs)
         guard g.rows > 0 else { return dx }
         g.values.withUnsafeBufferPointer { gv in
             x.values.withUnsafeBufferPointer { xv in
@@ -104,6 +132,7 @@ public final class Linear<T: NNScalar>: Layer<T> {
             bias.gradient.withUnsafeMutableBufferPointer { db in
                 for r in 0..<g.rows { for c in 0..<outputs { db[c] += gv[r * outputs + c] } }
             }
+            guard computesInputGradient else { return }
             weight.value.withUnsafeBufferPointer { w in
                 dx.values.withUnsafeMutableBufferPointer { d in
                     // dx = g·Wᵀ
@@ -148,14 +177,22 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
     @_specialize(where T == Double)
     public override func forward(_ x: Batch<T>, training: Bool) -> Batch<T> {
         let n = x.rows, f = features
-        var y = Batch<T>(zeros: n, f)
+        var y = Batch<T>(uninitialized: n, f)
         var mean = [T](repeating: 0, count: f), variance = [T](repeating: 0, count: f)
         if training {
             precondition(n > 1, "batch normalisation needs at least 2 rows in training")
+            // Column statistics, split by columns across threads (each sum in one fixed order).
             x.values.withUnsafeBufferPointer { xv in
-                for r in 0..<n { for c in 0..<f { mean[c] += xv[r * f + c] } }
-                for c in 0..<f { mean[c] /= T(n) }
-                for r in 0..<n { for c in 0..<f { let d = xv[r * f + c] - mean[c]; variance[c] += d * d } }
+                mean.withUnsafeMutableBufferPointer { m in
+                    variance.withUnsafeMutableBufferPointer { va in
+                        nonisolated(unsafe) let (m, va) = (m, va)
+                        forEachChunk(f, work: n * f) { _, cols in
+                            for r in 0..<n { for c in cols { m[c] += xv[r * f + c] } }
+                            for c in cols { m[c] /= T(n) }
+                            for r in 0..<n { for c in cols { let d = xv[r * f + c] - m[c]; va[c] += d * d } }
+                        }
+                    }
+                }
             }
             for c in 0..<f {
                 let biased = variance[c] / T(n)
@@ -169,19 +206,24 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
         }
         usedBatchStatistics = training
         inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-        normalized = [T](repeating: 0, count: n * f)
+        if normalized.count != n * f { normalized = [T](repeating: 0, count: n * f) }
         normalized.withUnsafeMutableBufferPointer { xh in
             y.values.withUnsafeMutableBufferPointer { out in
                 x.values.withUnsafeBufferPointer { xv in
                     gamma.value.withUnsafeBufferPointer { g in
                         beta.value.withUnsafeBufferPointer { b in
                             inverseStd.withUnsafeBufferPointer { s in
-                                for r in 0..<n {
-                                    let o = r * f
-                                    for c in 0..<f {
-                                        let v = (xv[o + c] - mean[c]) * s[c]
-                                        xh[o + c] = v
-                                        out[o + c] = g[c] * v + b[c]
+                                mean.withUnsafeBufferPointer { mu in
+                                    nonisolated(unsafe) let (xh, out) = (xh, out)
+                                    forEachChunk(n, work: n * f) { _, rows in
+                                        for r in rows {
+                                            let o = r * f
+                                            for c in 0..<f {
+                                                let v = (xv[o + c] - mu[c]) * s[c]
+                                                xh[o + c] = v
+                                                out[o + c] = g[c] * v + b[c]
+                                            }
+                                        }
                                     }
                                 }
                             }
@@ -200,14 +242,21 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
     public override func backward(_ g: Batch<T>) -> Batch<T> {
         let n = g.rows, f = features
         var sumDy = [T](repeating: 0, count: f), sumDyXh = [T](repeating: 0, count: f)
-        var dx = Batch<T>(zeros: n, f)
+        var dx = Batch<T>(uninitialized: n, f)
         g.values.withUnsafeBufferPointer { gv in
             normalized.withUnsafeBufferPointer { xh in
-                for r in 0..<n {
-                    let o = r * f
-                    for c in 0..<f {
-                        sumDy[c] += gv[o + c]
-                        sumDyXh[c] += gv[o + c] * xh[o + c]
+                sumDy.withUnsafeMutableBufferPointer { sd in
+                    sumDyXh.withUnsafeMutableBufferPointer { sx in
+                        nonisolated(unsafe) let (sd, sx) = (sd, sx)
+                        forEachChunk(f, work: n * f) { _, cols in
+                            for r in 0..<n {
+                                let o = r * f
+                                for c in cols {
+                                    sd[c] += gv[o + c]
+                                    sx[c] += gv[o + c] * xh[o + c]
+                                }
+                            }
+                        }
                     }
                 }
                 for c in 0..<f {
@@ -217,14 +266,17 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
                 let scale = (0..<f).map { gamma.value[$0] * inverseStd[$0] / T(n) }
                 let batch = usedBatchStatistics
                 dx.values.withUnsafeMutableBufferPointer { d in
-                    if !batch {
-                        for r in 0..<n { for c in 0..<f { d[r * f + c] = scale[c] * T(n) * gv[r * f + c] } }
-                        return
-                    }
-                    for r in 0..<n {
-                        let o = r * f
-                        for c in 0..<f {
-                            d[o + c] = scale[c] * (T(n) * gv[o + c] - sumDy[c] - xh[o + c] * sumDyXh[c])
+                    nonisolated(unsafe) let d = d
+                    forEachChunk(n, work: n * f) { _, rows in
+                        for r in rows {
+                            let o = r * f
+                            if batch {
+                                for c in 0..<f {
+                                    d[o + c] = scale[c] * (T(n) * gv[o + c] - sumDy[c] - xh[o + c] * sumDyXh[c])
+                                }
+                            } else {
+                                for c in 0..<f { d[o + c] = scale[c] * T(n) * gv[o + c] }
+                            }
                         }
                     }
                 }
@@ -237,30 +289,44 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
 /// ReLU (slope 0 below zero) or leaky ReLU (slope `negativeSlope`).
 public final class Activation<T: NNScalar>: Layer<T> {
     public let negativeSlope: T
-    private var input: [T] = []
+    /// The output: for slopes ≥ 0 its sign is the input's, which is all backward needs (and
+    /// keeping it, rather than a copy of the input, lets the forward pass work in place).
+    private var output: [T] = []
 
-    public init(negativeSlope: T = 0) { self.negativeSlope = negativeSlope }
+    public init(negativeSlope: T = 0) {
+        precondition(negativeSlope >= 0, "negative slopes would change the sign of the output")
+        self.negativeSlope = negativeSlope
+    }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public override func forward(_ x: Batch<T>, training: Bool) -> Batch<T> {
-        input = x.values
         var y = x
         let a = negativeSlope
+        let c = x.columns
         y.values.withUnsafeMutableBufferPointer { v in
-            for i in v.indices { let x = v[i]; v[i] = x < 0 ? x * a : x }
+            nonisolated(unsafe) let v = v
+            forEachChunk(x.rows, work: v.count) { _, rows in
+                for i in (rows.lowerBound * c)..<(rows.upperBound * c) { let x = v[i]; v[i] = x < 0 ? x * a : x }
+            }
         }
+        output = y.values
         return y
     }
 
+    /// ∂y/∂x = 1 where the output is positive, the slope elsewhere (0 at the kink, as PyTorch).
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public override func backward(_ g: Batch<T>) -> Batch<T> {
         var d = g
         let a = negativeSlope
-        input.withUnsafeBufferPointer { x in
+        let c = g.columns
+        output.withUnsafeBufferPointer { y in
             d.values.withUnsafeMutableBufferPointer { v in
-                for i in v.indices { let g = v[i]; v[i] = x[i] < 0 ? g * a : g }
+                nonisolated(unsafe) let v = v
+                forEachChunk(g.rows, work: v.count) { _, rows in
+                    for i in (rows.lowerBound * c)..<(rows.upperBound * c) { let g = v[i]; v[i] = y[i] > 0 ? g : g * a }
+                }
             }
         }
         return d
@@ -286,18 +352,25 @@ public final class Dropout<T: NNScalar>: Layer<T> {
     public override func forward(_ x: Batch<T>, training: Bool) -> Batch<T> {
         guard training, probability > 0 else { mask = []; return x }
         if !(freezeMask && mask.count == x.values.count) {
-            // Two 32-bit uniforms per 64 random bits.
+            // Each chunk of rows draws from its own stream, seeded from the layer's generator, so
+            // masks are reproducible for a fixed thread count; two 32-bit uniforms per 64 bits.
             let keep = T(1 / (1 - probability))
             let threshold = UInt32(min(probability * 4_294_967_296.0, 4_294_967_295.0))
-            let count = x.values.count
+            let count = x.values.count, c = x.columns
             if mask.count != count { mask = [T](repeating: 0, count: count) }
+            let base = random.next()
             mask.withUnsafeMutableBufferPointer { m in
-                var i = 0
-                while i < count {
-                    let r = random.next()
-                    m[i] = UInt32(truncatingIfNeeded: r) < threshold ? 0 : keep
-                    if i + 1 < count { m[i + 1] = UInt32(truncatingIfNeeded: r >> 32) < threshold ? 0 : keep }
-                    i += 2
+                nonisolated(unsafe) let m = m
+                forEachChunk(x.rows, work: count) { chunk, rows in
+                    var stream = SplitMix64(seed: base &+ UInt64(chunk) &* 0xD1B5_4A32_D192_ED03)
+                    var i = rows.lowerBound * c
+                    let end = rows.upperBound * c
+                    while i < end {
+                        let r = stream.next()
+                        m[i] = UInt32(truncatingIfNeeded: r) < threshold ? 0 : keep
+                        if i + 1 < end { m[i + 1] = UInt32(truncatingIfNeeded: r >> 32) < threshold ? 0 : keep }
+                        i += 2
+                    }
                 }
             }
         }

@@ -43,6 +43,9 @@ extension Double: NNScalar {
 public enum NumericEnvironment {
     /// Flush denormals to zero on the calling thread (see the shim for why).
     public static func flushDenormals() { betseq_flush_denormals() }
-    /// Threads OpenBLAS uses for one gemm.
-    public static func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    /// Threads for one gemm (OpenBLAS) and for the element-wise passes of the layers.
+    public static func setThreads(_ n: Int) {
+        openblas_set_num_threads(Int32(max(1, n)))
+        ElementwiseThreads.count = max(1, n)
+    }
 }
