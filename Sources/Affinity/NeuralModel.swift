@@ -90,7 +90,8 @@ public final class DDGNetwork {
         out.reserveCapacity(keys.count)
         var start = 0
         while start < keys.count {
-            let end = min(keys.count, start + 65_536)
+            // Batches that stay in cache: the per-layer arrays of a 4,096-row batch are a few MB.
+            let end = min(keys.count, start + 4096)
             out += net.forward(encode(keys[start..<end]), training: false).values
             start = end
         }

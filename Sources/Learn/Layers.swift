@@ -161,6 +161,8 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
     private var normalized: [T] = []
     private var inverseStd: [T] = []
     private var usedBatchStatistics = true
+    /// The input of an evaluation-mode forward pass, for the (rarely needed) backward pass.
+    private var evaluationInput: [T] = []
 
     public init(_ features: Int, name: String) {
         self.features = features
@@ -206,7 +208,24 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
         }
         usedBatchStatistics = training
         inverseStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
+        if !training {
+            // Evaluation: an affine map per feature; nothing to keep for a backward pass.
+            let scale = (0..<f).map { gamma.value[$0] * inverseStd[$0] }
+            let shift = (0..<f).map { beta.value[$0] - mean[$0] * scale[$0] }
+            y.values.withUnsafeMutableBufferPointer { out in
+                x.values.withUnsafeBufferPointer { xv in
+                    nonisolated(unsafe) let out = out
+                    forEachChunk(n, work: n * f) { _, rows in
+                        for r in rows { let o = r * f; for c in 0..<f { out[o + c] = xv[o + c] * scale[c] + shift[c] } }
+                    }
+                }
+            }
+            normalized = []
+            evaluationInput = x.values
+            return y
+        }
         if normalized.count != n * f { normalized = [T](repeating: 0, count: n * f) }
+        evaluationInput = []
         normalized.withUnsafeMutableBufferPointer { xh in
             y.values.withUnsafeMutableBufferPointer { out in
                 x.values.withUnsafeBufferPointer { xv in
@@ -241,6 +260,13 @@ public final class BatchNorm<T: NNScalar>: Layer<T> {
     @_specialize(where T == Double)
     public override func backward(_ g: Batch<T>) -> Batch<T> {
         let n = g.rows, f = features
+        if !usedBatchStatistics && normalized.count != n * f {
+            // Rebuild x̂ from the stored evaluation input (running statistics).
+            normalized = [T](repeating: 0, count: n * f)
+            for r in 0..<n {
+                for c in 0..<f { normalized[r * f + c] = (evaluationInput[r * f + c] - runningMean.value[c]) * inverseStd[c] }
+            }
+        }
         var sumDy = [T](repeating: 0, count: f), sumDyXh = [T](repeating: 0, count: f)
         var dx = Batch<T>(uninitialized: n, f)
         g.values.withUnsafeBufferPointer { gv in
