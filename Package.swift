@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "betseq",
             dependencies: [
-                "SequenceIO", "Affinity", "Simulate", "Contacts", "Report",
+                "SequenceIO", "Learn", "Affinity", "Simulate", "Contacts", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI"),

@@ -36,7 +36,7 @@ def run(cmd):
 def speed(args):
     print("| batch | PyTorch s/epoch | betseq s/epoch | ratio betseq/PyTorch | PyTorch val RMSE | betseq val RMSE | RMSE difference |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
-    for bs in (256, 1024):
+    for bs in [int(b) for b in args.batch_sizes.split(",")]:
         peer = run([args.nn_python, os.path.join(PEERS, "nn", "mlp_ddg.py"), "--data", args.table,
                     "--batch-sizes", str(bs), "--max-epochs", str(args.epochs), "--threads", "2",
                     "--omp-wait-policy", "passive"])
@@ -83,6 +83,7 @@ def main():
     ap.add_argument("path")
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--max-epochs", type=int, default=6)
+    ap.add_argument("--batch-sizes", default="256,1024")
     ap.add_argument("--nn-python", default="/tmp/peers-nn-venv/bin/python")
     ap.add_argument("--python", default="/tmp/peers-venv/bin/python")
     args = ap.parse_args()

@@ -1,6 +1,7 @@
 import Affinity
 import ArgumentParser
 import Foundation
+import Learn
 import SequenceIO
 
 struct Fit: ParsableCommand {
@@ -202,6 +203,7 @@ struct FitLinear: ParsableCommand {
 extension Predict {
     /// Neural models predict in batches; --all output is mean-centred over the library.
     func predictNeural() throws {
+        NumericEnvironment.setThreads(threads)
         let network = try DDGNetwork.load(path: model)
         guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
         let speller = SequenceSpeller(length: network.length)
@@ -253,6 +255,9 @@ struct Predict: ParsableCommand {
 
     @Option(help: "Decimal places of the predictions.")
     var decimals = 6
+
+    @Option(help: "Threads for neural models.")
+    var threads = 1
 
     func run() throws {
         if let data = FileManager.default.contents(atPath: model), DDGNetwork.isNeuralModel(data) {
