@@ -45,7 +45,7 @@ let package = Package(
             path: "Sources/CLI"),
 
         .testTarget(name: "SequenceIOTests", dependencies: ["SequenceIO"], path: "Tests/SequenceIOTests"),
-        .testTarget(name: "AffinityTests", dependencies: ["Affinity", "SequenceIO"], path: "Tests/AffinityTests"),
+        .testTarget(name: "AffinityTests", dependencies: ["Affinity", "SequenceIO", "Learn"], path: "Tests/AffinityTests"),
         .testTarget(name: "SimulateTests", dependencies: ["Simulate", "SequenceIO"], path: "Tests/SimulateTests"),
         .testTarget(name: "ContactsTests", dependencies: ["Contacts"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),

@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import SequenceIO
 
 /// How rows are held out to measure a fit.
@@ -30,18 +31,11 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
     guard n == target.count, n == weights.count else {
         throw InputError(.invalidOption, file: "fit", "keys, targets and weights differ in length")
     }
-    // A seeded permutation of the rows (SplitMix64-driven Fisher–Yates, independent of GSL).
+    // A seeded permutation of the rows (Fisher–Yates).
     var order = Array(0..<n)
-    var state = seed &+ 0x5851_F42D_4C95_7F2D
-    func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var random = SplitMix64(seed: seed &+ 0x5851_F42D_4C95_7F2D)
     if n > 1 {
-        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(next() % UInt64(i + 1))) }
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
     }
     if let truth, truth.count != 1 << (2 * layout.length) {
         throw InputError(.invalidOption, file: "--truth", "the truth must cover the 4^\(layout.length) sequences of the design")

@@ -126,11 +126,10 @@ struct FitLinear: ParsableCommand {
             let data = try SequenceTable.read(path: table, required: [bound, reference])
             try checkLength(data.length, template, file: table)
             let b = data.column(bound) ?? [], u = data.column(reference) ?? []
-            let sumB = b.reduce(0, +), sumU = u.reduce(0, +)
-            for i in data.keys.indices {
-                guard b[i] > 0, u[i] > 0, b[i].isFinite, u[i].isFinite else { dropped += 1; continue }
+            for (i, y) in ddgFromCounts(bound: b, reference: u, rt: rt).enumerated() {
+                guard y.isFinite else { dropped += 1; continue }
                 keys.append(data.keys[i])
-                targets.append(-rt * log((b[i] / sumB) / (u[i] / sumU)))
+                targets.append(y)
                 weights.append(unweighted ? 1 : 1 / (rt * rt * (1 / b[i] + 1 / u[i])))
             }
             let mean = targets.reduce(0, +) / Double(max(1, targets.count))
@@ -138,24 +137,15 @@ struct FitLinear: ParsableCommand {
             targetName = "ΔΔG from \(bound)/\(reference)"
             weighting = unweighted ? "unweighted" : "1/var = 1/(RT²(1/B + 1/U))"
         } else {
-            // Which column is the target: asked for, else ddg, else ddg_true.
-            let header = try SequenceTable.header(path: table)
-            let name = target ?? (header.contains("ddg") ? "ddg" : header.contains("ddg_true") ? "ddg_true" : "")
-            guard !name.isEmpty else {
-                throw InputError(.malformedTable, file: table, "no 'ddg' or 'ddg_true' column; name the target with --target, or give --bound and --reference")
-            }
-            let data = try SequenceTable.read(path: table, required: [name], optional: unweighted ? [] : [seColumn])
-            try checkLength(data.length, template, file: table)
-            let y = data.column(name) ?? []
-            let se = data.column(seColumn)
-            for i in data.keys.indices {
-                let w = se.map { 1 / ($0[i] * $0[i]) } ?? 1
-                guard y[i].isFinite, w.isFinite, w > 0 else { dropped += 1; continue }
-                keys.append(data.keys[i]); targets.append(y[i]); weights.append(w)
-            }
-            targetName = name
-            weighting = se == nil ? "unweighted" : "1/\(seColumn)²"
-            if se == nil && !unweighted { printErr("note: no '\(seColumn)' column; fitting unweighted") }
+            let rows = try TargetRows.read(path: table, target: target, seColumn: seColumn, weighted: !unweighted)
+            try checkLength(rows.length, template, file: table)
+            keys = rows.keys
+            targets = rows.targets
+            weights = rows.weights ?? [Double](repeating: 1, count: rows.keys.count)
+            dropped = rows.dropped
+            targetName = rows.targetName
+            weighting = rows.weights == nil ? "unweighted" : "1/\(seColumn)²"
+            if rows.weights == nil && !unweighted { printErr("note: no '\(seColumn)' column; fitting unweighted") }
         }
 
         var truthLandscape: [Double]?

@@ -93,29 +93,18 @@ struct FitNN: ParsableCommand {
         let data: NeuralData
         let length: Int
         if lk == .ratio {
-            let header = try SequenceTable.header(path: table)
-            let name = target ?? (header.contains("ddg") ? "ddg" : header.contains("ddg_true") ? "ddg_true" : "")
-            guard !name.isEmpty else { throw InputError(.malformedTable, file: table, "no 'ddg' or 'ddg_true' column; use --target") }
-            let t = try SequenceTable.read(path: table, required: [name], optional: unweighted ? [] : ["se"])
-            let y = t.column(name) ?? [], se = t.column("se")
-            var keys: [UInt64] = [], ys: [Double] = [], ws: [Double] = []
-            for i in t.keys.indices {
-                let w = se.map { 1 / ($0[i] * $0[i]) } ?? 1
-                guard y[i].isFinite, w.isFinite, w > 0 else { continue }
-                keys.append(t.keys[i]); ys.append(y[i]); ws.append(w)
-            }
-            data = NeuralData(keys: keys, target: ys, weights: se == nil ? nil : ws)
-            length = t.length
+            let rows = try TargetRows.read(path: table, target: target, seColumn: "se", weighted: !unweighted)
+            data = NeuralData(keys: rows.keys, target: rows.targets, weights: rows.weights)
+            length = rows.length
         } else {
             guard let bound, let reference else { throw ValidationError("count likelihoods need --bound and --reference") }
             let t = try SequenceTable.read(path: table, required: [bound, reference])
             let b = t.column(bound) ?? [], u = t.column(reference) ?? []
-            let sumB = b.reduce(0, +), sumU = u.reduce(0, +)
+            // The measured ΔΔG where it exists, for validation RMSE only.
+            let measured = ddgFromCounts(bound: b, reference: u, rt: rt)
             var keys: [UInt64] = [], bs: [Double] = [], us: [Double] = [], ys: [Double] = []
             for i in t.keys.indices where b[i] + u[i] > 0 && b[i] >= 0 && u[i] >= 0 {
-                keys.append(t.keys[i]); bs.append(b[i]); us.append(u[i])
-                // The measured ΔΔG where it exists, for validation RMSE only.
-                ys.append(b[i] > 0 && u[i] > 0 ? -rt * log((b[i] / sumB) / (u[i] / sumU)) : .nan)
+                keys.append(t.keys[i]); bs.append(b[i]); us.append(u[i]); ys.append(measured[i])
             }
             data = NeuralData(keys: keys, target: ys, weights: nil, bound: bs, reference: us)
             length = t.length

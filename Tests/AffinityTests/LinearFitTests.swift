@@ -1,29 +1,14 @@
 import Foundation
+import Learn
 import SequenceIO
 import Testing
 @testable import Affinity
-
-/// A small deterministic generator for test data (SplitMix64).
-struct TestRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / 9_007_199_254_740_992 }
-    mutating func normal() -> Double {
-        (-2 * log(max(uniform(), 1e-300))).squareRoot() * cos(2 * Double.pi * uniform())
-    }
-}
 
 /// `NNN` + core + `NNN`: positions 3 and 4 (1-based) are not neighbours.
 let smallDesign = (try? DesignTemplate("ATCNNNCACGTGNNNCTA")) ?? .betseq
 
 func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
-    var r = TestRandom(state: seed)
+    var r = SplitMix64(seed: seed)
     return EnergyModel(length: layout.length, intercept: r.normal(),
                        mono: (0..<(4 * layout.length)).map { _ in r.normal() },
                        pairs: layout.pairs.map { EnergyModel.Pair(i: $0.0, j: $0.1, ddg: (0..<16).map { _ in 0.3 * r.normal() }) })
@@ -44,7 +29,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
     @Test func normalEquationsEqualTheExplicitSum() {
         // Σ w·x·xᵀ over one-hot rows, written out, against the marginal construction.
         let layout = FeatureLayout(set: .di, variableOffsets: [0, 1, 2, 4, 5])
-        var r = TestRandom(state: 4)
+        var r = SplitMix64(seed: 4)
         let species = 1 << 10
         var w = [Double](repeating: 0, count: species), wy = w
         for k in 0..<species where r.uniform() < 0.6 {
@@ -72,7 +57,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
 
     @Test func rowByRowNormalEquationsAgree() {
         let layout = FeatureLayout(set: .di, variableOffsets: [0, 1, 2, 4, 5])
-        var r = TestRandom(state: 7)
+        var r = SplitMix64(seed: 7)
         var keys: [UInt64] = [], y: [Double] = [], w: [Double] = []
         for _ in 0..<3000 {
             keys.append(r.next() % 1024); y.append(r.normal()); w.append(r.uniform())
@@ -89,7 +74,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
         // 14 variable bases (4^14 sequences): planted nn model, 20,000 noiseless random rows.
         let layout = FeatureLayout(set: .nn, variableOffsets: Array(0..<7) + Array(13..<20))
         let planted = plantedModel(layout, seed: 21)
-        var r = TestRandom(state: 22)
+        var r = SplitMix64(seed: 22)
         var keys: [UInt64] = [], y: [Double] = []
         for _ in 0..<20_000 {
             let key = r.next() & ((1 << 28) - 1)
@@ -111,7 +96,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
         let planted = plantedModel(layout, seed: 11)
         let truth = try planted.landscape()
         // 70 % of the 4096 sequences, random positive weights, no noise.
-        var r = TestRandom(state: 12)
+        var r = SplitMix64(seed: 12)
         var keys: [UInt64] = [], y: [Double] = [], w: [Double] = []
         for k in truth.indices where r.uniform() < 0.7 {
             keys.append(UInt64(k)); y.append(truth[k]); w.append(0.2 + r.uniform())
@@ -135,7 +120,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
     @Test func predictionsDoNotDependOnTheReferenceBase() throws {
         let layout = FeatureLayout(set: .di, design: smallDesign)
         let truth = try plantedModel(layout, seed: 3).landscape()
-        var r = TestRandom(state: 5)
+        var r = SplitMix64(seed: 5)
         var keys: [UInt64] = [], y: [Double] = [], w: [Double] = []
         for k in truth.indices where r.uniform() < 0.8 {
             keys.append(UInt64(k)); y.append(truth[k] + 0.5 * r.normal()); w.append(0.5 + r.uniform())
@@ -206,7 +191,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
     @Test func holdoutAndFoldsScoreRowsTheFitNeverSaw() throws {
         let layout = FeatureLayout(set: .nn, design: smallDesign)
         let truth = try plantedModel(layout, seed: 9).landscape()
-        var r = TestRandom(state: 1)
+        var r = SplitMix64(seed: 1)
         let keys = (0..<truth.count).map(UInt64.init)
         let y = truth.map { $0 + 0.3 * r.normal() }
         let w = [Double](repeating: 1, count: y.count)

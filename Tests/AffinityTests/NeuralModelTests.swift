@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 import SequenceIO
 import Testing
 @testable import Affinity
@@ -6,7 +7,7 @@ import Testing
 @Suite struct NeuralModelTests {
     /// 4^5 sequences with an additive truth plus noise, and Poisson-like counts.
     func data(seed: UInt64) -> (NeuralData, [Double]) {
-        var r = TestRandom(state: seed)
+        var r = SplitMix64(seed: seed)
         let mono = (0..<20).map { _ in r.normal() * 0.5 }
         var keys: [UInt64] = [], y: [Double] = [], truth: [Double] = [], bound: [Double] = [], input: [Double] = []
         for k in 0..<1024 {
