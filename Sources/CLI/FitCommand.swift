@@ -193,14 +193,13 @@ struct FitLinear: ParsableCommand {
 extension Predict {
     /// Neural models predict in batches; --all output is mean-centred over the library.
     func predictNeural() throws {
-        NumericEnvironment.setThreads(threads)
         let network = try DDGNetwork.load(path: model)
         guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
         let speller = SequenceSpeller(length: network.length)
         let text = try TextWriter(path: out)
         try text.write("sequence\tddg\n")
         if all {
-            for (k, v) in try network.predictAll().enumerated() {
+            for (k, v) in try network.predictAll(threads: threads).enumerated() {
                 try speller.write(k, to: text); try text.write(byte: 9); try text.write(v, decimals: decimals); try text.write(byte: 10)
             }
         } else if let sequences {
@@ -209,8 +208,8 @@ extension Predict {
                 throw InputError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(network.length)")
             }
             // Centred like --all: subtract the library mean when the library can be enumerated.
-            let centre = network.length <= 12 ? network.predict((0..<(UInt64(1) << UInt64(2 * network.length))).map { $0 }).reduce(0, +) / Double(1 << (2 * network.length)) : 0
-            for (key, v) in zip(table.keys, network.predict(table.keys)) {
+            let centre = network.length <= 12 ? network.predict((0..<(UInt64(1) << UInt64(2 * network.length))).map { $0 }, threads: threads).reduce(0, +) / Double(1 << (2 * network.length)) : 0
+            for (key, v) in zip(table.keys, network.predict(table.keys, threads: threads)) {
                 try speller.write(Int(key), to: text); try text.write(byte: 9); try text.write(v - centre, decimals: decimals); try text.write(byte: 10)
             }
         }
@@ -246,8 +245,8 @@ struct Predict: ParsableCommand {
     @Option(help: "Decimal places of the predictions.")
     var decimals = 6
 
-    @Option(help: "Threads for neural models.")
-    var threads = 1
+    @Option(help: "Threads for neural models (each runs its own batches; results do not depend on the count).")
+    var threads = 2
 
     func run() throws {
         if let data = FileManager.default.contents(atPath: model), DDGNetwork.isNeuralModel(data) {

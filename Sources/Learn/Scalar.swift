@@ -48,4 +48,6 @@ public enum NumericEnvironment {
         openblas_set_num_threads(Int32(max(1, n)))
         ElementwiseThreads.count = max(1, n)
     }
+    /// The count last given to `setThreads`.
+    public static var threads: Int { ElementwiseThreads.count }
 }

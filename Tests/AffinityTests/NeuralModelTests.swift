@@ -70,4 +70,14 @@ import Testing
         try Data("{\"format\": \"betseq-neural-model\", \"length\": 5}".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: InputError.self) { try DDGNetwork.load(path: path) }
     }
+
+    @Test func predictionsDoNotDependOnTheThreadCount() throws {
+        // 4^7 = 16 batches of 1,024 rows, shared out among workers with their own network copies.
+        let net = DDGNetwork(length: 7, widths: [24, 12], dropout: 0.25, likelihood: .ratio, rt: 0.593, seed: 9)
+        let one = try net.predictAll(threads: 1)
+        #expect(one.count == 1 << 14)
+        for threads in [2, 3] { #expect(try net.predictAll(threads: threads) == one) }
+        let keys: [UInt64] = [5, 16383, 0, 777]
+        #expect(net.predict(keys, threads: 2) == net.predict(keys, threads: 1))
+    }
 }
