@@ -189,6 +189,20 @@ public final class DDGNetwork {
     }
 }
 
+/// Fit of the network to the measured ΔΔG (`data.target`) on `rows`, skipping rows without a finite
+/// target. The predictions are first shifted by their mean difference from the targets on these rows:
+/// the zero of ΔΔG is arbitrary (a count-trained network predicts a log affinity up to a constant, and
+/// measured ΔΔG are centred over the observed flanks only), so only the shape is scored.
+public func heldOutMetrics(_ network: DDGNetwork, data: NeuralData, rows: [Int], threads: Int = 1) -> FitMetrics {
+    let kept = rows.filter { data.target[$0].isFinite }
+    guard !kept.isEmpty else { return FitMetrics(target: [], prediction: []) }
+    let target = kept.map { data.target[$0] }
+    var prediction = network.predict(kept.map { data.keys[$0] }, threads: threads)
+    let shift = zip(target, prediction).reduce(0.0) { $0 + $1.0 - $1.1 } / Double(kept.count)
+    for i in prediction.indices { prediction[i] += shift }
+    return FitMetrics(target: target, prediction: prediction)
+}
+
 /// Rows to train on: sequence keys with either a ΔΔG target (and weights) or bound/reference counts.
 public struct NeuralData: Sendable {
     public var keys: [UInt64]

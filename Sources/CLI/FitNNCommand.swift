@@ -113,7 +113,14 @@ struct FitNN: ParsableCommand {
         printErr("fit nn: \(data.keys.count) rows, \(length) positions, \(lk.rawValue) likelihood, \(opt.rawValue), batch \(batchSize), layers \(layers), threads \(threads)")
         let (network, training) = try trainNetwork(data, length: length, options: o) { printErr($0) }
 
-        var metrics: [String: Any] = [:]
+        let heldOut = heldOutMetrics(network, data: data, rows: training.split.test, threads: threads)
+        printErr(String(format: "test rows vs measured ΔΔG: R² %.4f, Pearson r² %.4f, RMSE %.4f (%d rows)",
+                        heldOut.r2, heldOut.pearsonR2, heldOut.rmse, heldOut.rows))
+        func entry(_ m: FitMetrics) -> [String: Any] {
+            ["rows": m.rows, "r2": m.r2.isFinite ? m.r2 : NSNull(), "pearson_r2": m.pearsonR2.isFinite ? m.pearsonR2 : NSNull(),
+             "rmse": m.rmse.isFinite ? m.rmse : NSNull()]
+        }
+        var metrics: [String: Any] = ["test": entry(heldOut)]
         if let truth {
             let t = try SequenceTable.read(path: truth, required: ["ddg_true"])
             guard t.length == length, length <= 12 else {
@@ -121,7 +128,7 @@ struct FitNN: ParsableCommand {
             }
             var land = [Double](repeating: .nan, count: 1 << (2 * length))
             for (k, v) in zip(t.keys, t.column("ddg_true") ?? []) { land[Int(k)] = v }
-            let all = try network.predictAll()
+            let all = try network.predictAll(threads: threads)
             let test = training.split.test
             let testKeys = test.map { Int(data.keys[$0]) }
             let known = testKeys.filter { land[$0].isFinite }
@@ -131,8 +138,9 @@ struct FitNN: ParsableCommand {
             let raw = FitMetrics(target: measured.map { land[Int(data.keys[$0])] }, prediction: measured.map { data.target[$0] })
             printErr(String(format: "vs truth: network (test rows) Pearson r² %.4f, (library) %.4f; raw measured ΔΔG (test rows) %.4f",
                             network.pearsonR2, library.pearsonR2, raw.pearsonR2))
-            metrics = ["truth_test_pearson_r2": network.pearsonR2, "truth_library_pearson_r2": library.pearsonR2,
-                       "measured_vs_truth_test_pearson_r2": raw.pearsonR2]
+            metrics["truth_test_pearson_r2"] = network.pearsonR2
+            metrics["truth_library_pearson_r2"] = library.pearsonR2
+            metrics["measured_vs_truth_test_pearson_r2"] = raw.pearsonR2
         }
         let history: [[String: Any]] = training.history.map {
             ["epoch": $0.epoch, "train_loss": $0.trainLoss, "validation_loss": $0.validationLoss,
