@@ -32,11 +32,12 @@ struct SimulateCommand: ParsableCommand {
 /// Where the truth comes from and how it binds; shared by run and sweep.
 struct ExperimentOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "True ΔΔG landscape: normal:RANGE, an energy-model JSON or matrix, a neural model, or a JASPAR/MEME motif file.",
+        "True ΔΔG landscape: normal:RANGE, motif:cbf1, motif:pho4, an energy-model JSON or matrix, a neural model, or a JASPAR/MEME motif file.",
         discussion: """
             normal:RANGE draws ΔΔG ~ Normal(0, RANGE/6) kcal/mol per sequence, as the published \
             simulation. An energy model is the betseq-energy-model JSON (see the README), as the linear fits \
-            write it. A motif is placed on the design's fixed core (best placement over \
+            write it. motif:cbf1 and motif:pho4 are built-in JASPAR matrices (MA0281.2 and \
+            MA0357.1). A motif is placed on the design's fixed core (best placement over \
             offsets and strands) and converted by ΔΔG = −RT·ln(p/p_max) with p = (f + 0.01)/1.04. \
             Every landscape is mean-centred over the whole library.
             """))

@@ -165,9 +165,14 @@ public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt6
         }
         return (try Landscape.normal(range: range, length: length, seed: seed, origin: spec), nil)
     }
-    guard let data = FileManager.default.contents(atPath: spec) else {
+    let builtin = spec.hasPrefix("motif:") ? BuiltinMotifs.jaspar[spec.dropFirst("motif:".count).lowercased()] : nil
+    if spec.hasPrefix("motif:") && builtin == nil {
+        throw InputError(.invalidOption, file: "--landscape",
+                         "'\(spec)': built-in motifs are \(BuiltinMotifs.jaspar.keys.sorted().map { "motif:" + $0 }.joined(separator: ", "))")
+    }
+    guard let data = builtin.map({ Data($0.utf8) }) ?? FileManager.default.contents(atPath: spec) else {
         throw InputError(.cannotOpen, file: spec,
-                         "cannot read the landscape file (expected normal:RANGE, an energy-model JSON or a JASPAR/MEME motif)")
+                         "cannot read the landscape file (expected normal:RANGE, motif:cbf1, motif:pho4, an energy-model JSON or a JASPAR/MEME motif)")
     }
     let firstByte = data.first { !($0 == 32 || $0 == 9 || $0 == 10 || $0 == 13) }
     if EnergyModel.isEnergyMatrix(data) {

@@ -120,3 +120,18 @@ import Testing
         #expect(zip(rcModel.mono, model.mono).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 }
+
+@Suite struct BuiltinMotifTests {
+    @Test func builtinMotifsEqualTheFixtures() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for (name, file) in [("cbf1", "CBF1_MA0281.2.jaspar"), ("pho4", "PHO4_MA0357.1.jaspar")] {
+            let fixture = try String(contentsOf: root.appendingPathComponent("fixtures/motifs/\(file)"), encoding: .utf8)
+            #expect(BuiltinMotifs.jaspar[name] == fixture.trimmingCharacters(in: .newlines))
+            let design = try DesignTemplate(DesignTemplate.betseqTemplate)
+            let fromFile = try resolveLandscape(root.appendingPathComponent("fixtures/motifs/\(file)").path, design: design, seed: 1)
+            let builtin = try resolveLandscape("motif:\(name)", design: design, seed: 1)
+            #expect(fromFile.landscape.ddg == builtin.landscape.ddg)
+        }
+        #expect(throws: InputError.self) { try resolveLandscape("motif:gal4", design: try DesignTemplate(DesignTemplate.betseqTemplate), seed: 1) }
+    }
+}
