@@ -1,6 +1,8 @@
 # BETSeq: `make demo` and `make test` each install what is missing, build, and run.
 SWIFT ?= swift
 APT_PACKAGES := libgsl-dev zlib1g-dev libisal-dev libopenblas-dev pkg-config gzip
+# The report test renders the HTML in a real browser.
+TEST_PACKAGES := chromium
 BETSEQ := .build/release/betseq
 DEMO := out/demo
 
@@ -11,7 +13,7 @@ all: build
 # Installs missing Debian packages only (idempotent; uses sudo when not root).
 deps:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(APT_PACKAGES) $(EXTRA_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
@@ -21,31 +23,19 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-test: deps
+test:
+	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) test
 
-# The main job on embedded data: simulate a BET-seq library from the Cbf1 motif (reads included),
-# count the reads, check the counts equal the simulated ones, estimate ΔΔG, compare it with the
-# truth, fit a nearest-neighbour linear model (scored against the truth), and sweep the read depth.
+# The main job on embedded data (the built-in Cbf1 motif): simulate a BET-seq library with reads,
+# count them (checking the counts equal the simulated ones), estimate ΔΔG, fit mononucleotide,
+# nearest-neighbour and all-dinucleotide models and the neural network, sweep the read depth, and
+# write the HTML report comparing them (out/demo/report.html, numbers in report.json).
 demo: build
-	@rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BETSEQ) simulate --landscape fixtures/motifs/CBF1_MA0281.2.jaspar --depth 4e6 --duplicates 0.1 \
-	  --fastq --seed 7 --out $(DEMO)/sim
-	$(BETSEQ) count --out $(DEMO)/counts.tsv --summary $(DEMO)/count_summary.tsv \
-	  input=$(DEMO)/sim/input.fastq.gz bound=$(DEMO)/sim/bound.fastq.gz
-	@cmp $(DEMO)/counts.tsv $(DEMO)/sim/counts.tsv && \
-	  echo "round trip: counting the simulated reads gives exactly the simulated counts"
-	$(BETSEQ) ddg $(DEMO)/counts.tsv --bound bound --reference input --out $(DEMO)/ddg.tsv
-	@awk -F'\t' 'FNR == 1 { next } NR == FNR { t[$$1] = $$2; next } \
-	  { x = t[$$1]; y = $$2; n++; sx += x; sy += y; sxx += x*x; syy += y*y; sxy += x*y } \
-	  END { c = sxy - sx*sy/n; printf "measured vs true ΔΔG over %d sequences: Pearson r^2 = %.3f\n", n, c*c/((sxx - sx*sx/n)*(syy - sy*sy/n)) }' \
-	  $(DEMO)/sim/truth.tsv $(DEMO)/ddg.tsv
-	$(BETSEQ) fit linear --features nn $(DEMO)/ddg.tsv --truth $(DEMO)/sim/truth.tsv --out $(DEMO)/nn.json \
-	  --energy-matrix $(DEMO)/mono.tsv --meme $(DEMO)/mono.meme
-	$(BETSEQ) simulate sweep --landscape normal:1 --depths 1e5:1e9:9 --replicates 3 --out $(DEMO)/sweep.tsv
-	@echo "--- $(DEMO)/ddg.tsv (tightest binders first) ---"
+	@rm -rf $(DEMO)
+	$(BETSEQ) pipeline --out $(DEMO)
+	@echo "--- tightest binders measured (sequence, ddg, se, counts) ---"
 	@sort -t "$$(printf '\t')" -k2,2g $(DEMO)/ddg.tsv | grep -v '^sequence' | head -5
-	@echo "wrote $(DEMO)/sim/ (truth, counts, reads), counts.tsv, ddg.tsv, nn.json, mono.tsv, mono.meme, sweep.tsv, sweep.svg"
 
 clean:
 	rm -rf .build out

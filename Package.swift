@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers point down only: CLI -> {Report, Affinity, Simulate, Contacts} -> {SequenceIO, Learn} -> C shims.
+// Layers point down only: CLI -> Report -> {Affinity, Simulate, Contacts} -> {SequenceIO, Learn} -> C shims.
 let package = Package(
     name: "BETSeq",
     platforms: [.macOS(.v13)],
@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "Affinity", dependencies: ["SequenceIO", "Learn"], path: "Sources/Affinity"),
         .target(name: "Simulate", dependencies: ["SequenceIO", "CGSL"], path: "Sources/Simulate"),
         .target(name: "Contacts", dependencies: ["SequenceIO", "Learn"], path: "Sources/Contacts"),
-        .target(name: "Report", dependencies: ["SequenceIO"], path: "Sources/Report"),
+        // Report presents Affinity's models (it sits above Affinity, below the CLI).
+        .target(name: "Report", dependencies: ["Affinity", "SequenceIO"], path: "Sources/Report"),
         .executableTarget(
             name: "betseq",
             dependencies: [
@@ -50,6 +51,6 @@ let package = Package(
         .testTarget(name: "ContactsTests", dependencies: ["Contacts"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
         .testTarget(name: "ReportTests", dependencies: ["Report"], path: "Tests/ReportTests"),
-        .testTarget(name: "CLITests", dependencies: ["betseq"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["betseq", "CZlib"], path: "Tests/CLITests"),
     ]
 )

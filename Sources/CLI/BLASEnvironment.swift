@@ -17,7 +17,7 @@ enum BLASEnvironment {
         // Passive waiting (2^4 cycles of spinning, then sleep) so BLAS threads never steal the
         // decompression core; network training, a stream of gemm calls a fraction of a
         // millisecond apart, spins 2^20 cycles (~0.3 ms) instead, which saves a wake-up per call.
-        let training = CommandLine.arguments.dropFirst().starts(with: ["fit", "nn"])
+        let training = CommandLine.arguments.dropFirst().starts(with: ["fit", "nn"]) || CommandLine.arguments.dropFirst().first == "pipeline"
         setenv("OPENBLAS_THREAD_TIMEOUT", training ? "20" : "4", 0)
         // Debian's OpenBLAS misdetects this VM's AVX-512 CPU as Prescott (sgemm ~6x slower).
         if getenv("OPENBLAS_CORETYPE") == nil, cpuHasAVX512() { setenv("OPENBLAS_CORETYPE", "SkylakeX", 1) }

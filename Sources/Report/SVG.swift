@@ -35,6 +35,16 @@ public struct SVGCanvas: Sendable {
         body.append("<polygon points=\"\(coords)\" fill=\"\(escapeXML(fill))\" fill-opacity=\"\(fmt(opacity))\"/>")
     }
 
+    /// A path (`d` in SVG path syntax); even-odd filling lets a glyph carry holes.
+    public mutating func path(_ d: String, fill: String) {
+        body.append("<path d=\"\(escapeXML(d))\" fill=\"\(escapeXML(fill))\" fill-rule=\"evenodd\"/>")
+    }
+
+    /// Rotated text (degrees, clockwise) about its anchor point, e.g. −90 for a vertical axis label.
+    public mutating func text(_ content: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", rotate: Double) {
+        body.append("<text x=\"\(fmt(x))\" y=\"\(fmt(y))\" font-size=\"\(fmt(size))\" text-anchor=\"\(escapeXML(anchor))\" transform=\"rotate(\(fmt(rotate)) \(fmt(x)) \(fmt(y)))\">\(escapeXML(content))</text>")
+    }
+
     public mutating func circle(cx: Double, cy: Double, r: Double, fill: String) {
         body.append("<circle cx=\"\(fmt(cx))\" cy=\"\(fmt(cy))\" r=\"\(fmt(r))\" fill=\"\(escapeXML(fill))\"/>")
     }

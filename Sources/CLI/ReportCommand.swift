@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import Report
+import SequenceIO
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Compare measured ΔΔG, linear and neural models in one self-contained HTML file.",
+        discussion: """
+            Sections: the data (counts per sample, sequences observed, count and ΔΔG distributions); \
+            each model's held-out fit; density plots of each linear model against the (first) neural \
+            model over the whole library and the r² each explains of it (mono → nearest-neighbour → \
+            all dinucleotides); an energy logo and matrix of the mononucleotide model and the \
+            pairwise interaction map of the model with the most pair terms; with --truth, every \
+            estimate against the simulated truth; with --sweep, coverage and accuracy against depth. \
+            The page has inline SVG and CSS only (opens offline). Beside it, a JSON file holds every \
+            number the page shows, under the path in each number's data-k attribute.
+            """)
+
+    @Option(help: "Measured ΔΔG table from 'betseq ddg'.")
+    var ddg: String
+
+    @Option(name: .customLong("model"), help: "A linear model (JSON) or neural model; repeat for several.")
+    var models: [String] = []
+
+    @Option(help: "Count table from 'betseq count' (default: the count columns of the ΔΔG table).")
+    var counts: String?
+
+    @Option(help: "truth.tsv of a simulation (column ddg_true).")
+    var truth: String?
+
+    @Option(help: "sweep.tsv from 'betseq simulate sweep'.")
+    var sweep: String?
+
+    @Option(help: "Page title.")
+    var title = "BET-seq binding report"
+
+    @Option(help: "Threads for neural-network predictions.")
+    var threads = 2
+
+    @Option(help: "Output HTML file.")
+    var out: String
+
+    @Option(help: "JSON summary (default: the output path with .json instead of .html).")
+    var json: String?
+
+    func run() throws {
+        var inputs = BindingReportInputs(ddg: ddg, counts: counts, models: models, truth: truth, sweep: sweep)
+        inputs.title = title
+        inputs.threads = max(1, threads)
+        let jsonPath = json ?? (out.hasSuffix(".html") ? String(out.dropLast(5)) : out) + ".json"
+        let (html, summary) = try buildBindingReport(inputs) { printErr($0) }
+        // Both files appear together or not at all.
+        let page = try OutputFile(path: out), numbers = try OutputFile(path: jsonPath)
+        try Array(html.utf8).withUnsafeBytes { try page.write($0) }
+        try summary.withUnsafeBytes { try numbers.write($0) }
+        try page.finish()
+        try numbers.finish()
+        printErr("wrote \(out) and \(jsonPath)")
+    }
+}
