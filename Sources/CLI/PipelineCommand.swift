@@ -10,8 +10,10 @@ struct Pipeline: ParsableCommand {
             Runs, in DIR: simulate (with gzip FASTQ reads) → count the reads → ddg → fit linear \
             mono, nn and di (scored against the truth) → fit nn → simulate sweep → report. Each \
             step is the betseq command of the same name with the options below, so every file can \
-            be reproduced or replaced by hand. The network uses Adam with batch 1024 by default \
-            (a quick run); 'betseq fit nn' alone defaults to the published SGD recipe.
+            be reproduced or replaced by hand. The network is trained on the counts (binomial \
+            likelihood) with Adam and batch 1024 by default, a quick run that also learns from \
+            sequences without bound reads; 'betseq fit nn' alone defaults to the published ratio \
+            fit with SGD.
             """)
 
     @Option(help: "Output directory (created if missing).")
@@ -41,8 +43,8 @@ struct Pipeline: ParsableCommand {
     @Option(help: "Batch size of the network.")
     var batchSize = 1024
 
-    @Option(help: "Network likelihood: ratio (ΔΔG) or binomial/poisson (counts).")
-    var likelihood = "ratio"
+    @Option(help: "Network likelihood: binomial or poisson (trained on the counts, so sequences without bound reads count too) or ratio (the published fit to measured ΔΔG).")
+    var likelihood = "binomial"
 
     @Option(help: "Hidden layer widths of the network.")
     var layers = "500,500,250"
