@@ -14,7 +14,7 @@ struct BETSeq: ParsableCommand {
               betseq predict model.json --all --out predicted.tsv
             """,
         version: BETSeq.version,
-        subcommands: [Count.self, DDG.self, SimulateCommand.self, Fit.self, Predict.self, ReportCommand.self, Pipeline.self])
+        subcommands: [Count.self, DDG.self, SimulateCommand.self, Fit.self, Predict.self, ReportCommand.self, Pipeline.self, ContactsCommand.self])
 
     static let version = "0.4.0"
 
