@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 
 /// Runs the built `betseq` executable the way a user would.
@@ -104,5 +107,33 @@ func temporaryDirectory() throws -> URL {
         let fromFile = try runBetseq(["count", "--out", "-", "input=\(fixture.path)"])
         #expect(fromStdin == fromFile.stdout)
         #expect(fromStdin.split(separator: "\n").count == 7697 + 1)
+    }
+}
+
+@Suite struct ContactsCLITests {
+    @Test func mapWritesResiduePairsAtomsAndSVG() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let structure = root.appendingPathComponent("fixtures/structures/1YJP.cif").path
+        let run = try runBetseq(["contacts", "map", structure, "--out", "map.tsv", "--atoms", "atoms.tsv", "--svg", "map.svg"], cwd: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        let map = try String(contentsOf: dir.appendingPathComponent("map.tsv"), encoding: .utf8).split(separator: "\n")
+        #expect(map.first == "res1\tres2\thp\thb\tvdw\twb\tsb\tps\tpc\tts")
+        #expect(map.count > 5 && map.dropFirst().allSatisfy { $0.split(separator: "\t").count == 10 && !$0.contains("HOH") })
+        let atoms = try String(contentsOf: dir.appendingPathComponent("atoms.tsv"), encoding: .utf8)
+        #expect(atoms.hasPrefix("# total_frames:1") && atoms.contains("\thbbb\t") && atoms.contains("\twb"))
+        let svg = try Data(contentsOf: dir.appendingPathComponent("map.svg"))
+        #expect(XMLParser(data: svg).parse())
+        // Errors: one line, no output file.
+        let bad = try runBetseq(["contacts", "map", "nope.pdb", "--out", "x.tsv"], cwd: dir)
+        #expect(bad.status != 0 && bad.stderr.split(separator: "\n").count == 1)
+        try "ATOM      1  N   GLY A   1      xx.000   0.000   0.000  1.00  0.00           N\n".write(
+            to: dir.appendingPathComponent("bad.pdb"), atomically: true, encoding: .utf8)
+        let malformed = try runBetseq(["contacts", "map", "bad.pdb", "--out", "x.tsv"], cwd: dir)
+        #expect(malformed.status != 0 && malformed.stderr.contains("line 1"), "\(malformed.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.tsv").path))
+        let selection = try runBetseq(["contacts", "map", structure, "--sele", "chain", "--out", "x.tsv"], cwd: dir)
+        #expect(selection.status != 0)
     }
 }
