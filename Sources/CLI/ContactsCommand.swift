@@ -78,6 +78,10 @@ struct ContactsMap: ParsableCommand {
                 .withUnsafeBytes { try file.write($0) }
             try file.finish()
         }
+        let graph = CovalentGraph(s)
+        if !graph.chainBreaks.isEmpty || !graph.missingAtoms.isEmpty {
+            printErr("covalent graph: \(graph.chainBreaks.count) chain breaks (after \(graph.chainBreaks.prefix(5).map { s.residues[$0].label }.joined(separator: ", "))\(graph.chainBreaks.count > 5 ? ", …" : "")); \(graph.missingAtoms.count) residues miss template atoms")
+        }
         let counts = ContactChannel.allCases.map { ch in "\(ch.code) \(map.pairs.values.filter { $0 & (1 << UInt8(ch.rawValue)) != 0 }.count)" }
         printErr("\(s.atoms.count) atoms, \(s.residues.count) residues; \(contacts.count) atom contacts; residue pairs: \(counts.joined(separator: ", ")); \(String(format: "%.3f", Date().timeIntervalSince(clock))) s")
     }
