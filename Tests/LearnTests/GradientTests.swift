@@ -176,3 +176,77 @@ import Testing
         #expect(ParameterStore.decode("not base64!") == nil)
     }
 }
+
+/// Finite-difference checks of the graph layers (attention, pooling, pair head, P-GNN messages)
+/// and the masked/focal loss, in double precision with the same 1e-6 relative tolerance.
+@Suite struct GraphGradientTests {
+    let base = GradientTests()
+
+    /// A small molecule-like graph: a ring of 5 with a tail of 2, as undirected bonds.
+    var bonds: [SIMD2<Int32>] { [SIMD2(0, 1), SIMD2(1, 2), SIMD2(2, 3), SIMD2(3, 4), SIMD2(4, 0), SIMD2(2, 5), SIMD2(5, 6)] }
+
+    @Test func graphStructureGroupsEdgesByDestination() {
+        let g = GraphStructure(nodes: 7, undirected: bonds, selfLoops: true)
+        #expect(g.edgeCount == 7 + 2 * 7)
+        #expect(Array(g.sources[Int(g.offsets[2])..<Int(g.offsets[3])]) == [2, 1, 3, 5])
+    }
+
+    @Test func graphAttention() {
+        var r = SplitMix64(seed: 21)
+        let layer = GraphAttention<Double>(5, heads: 3, channels: 4, name: "gat", random: &r)
+        for i in layer.bias.value.indices { layer.bias.value[i] = r.normal() * 0.1 }
+        layer.graph = GraphStructure(nodes: 7, undirected: bonds, selfLoops: true)
+        base.check(layer, input: base.randomBatch(7, 5, &r))
+    }
+
+    @Test func anchorMessages() {
+        var r = SplitMix64(seed: 22)
+        let layer = AnchorMessage<Double>(4, 6, anchorSets: 3, name: "pgnn", random: &r)
+        layer.anchors = (0..<21).map { _ in Int32(r.next() % 7) }
+        layer.closeness = (0..<21).map { _ in 1 / (1 + Double(r.next() % 4)) }
+        base.check(layer, input: base.randomBatch(7, 4, &r))
+    }
+
+    @Test func poolingAndPairFeatures() {
+        var r = SplitMix64(seed: 23)
+        let pool = SegmentSum<Double>()
+        pool.groups = [0, 0, 1, 1, 1, 2, 2]
+        pool.groupCount = 3
+        base.check(pool, input: base.randomBatch(7, 4, &r))
+        let pairs = PairFeatures<Double>()
+        pairs.first = [0, 0, 1, 2]
+        pairs.second = [1, 2, 2, 3]
+        pairs.extraWidth = 2
+        pairs.extra = (0..<8).map { _ in r.normal() }
+        base.check(pairs, input: base.randomBatch(4, 3, &r))
+    }
+
+    @Test func embeddingGathersAndScatters() {
+        var r = SplitMix64(seed: 24)
+        let e = Embedding<Double>(4, 3, name: "embed", random: &r)
+        e.indices = [2, 0, 2, 3]
+        let y = e.forward(Batch(zeros: 0, 0), training: true)
+        #expect(Array(y.values[0..<3]) == Array(e.table.value[6..<9]))
+        _ = e.backward(Batch(rows: 4, columns: 3, values: [Double](repeating: 1, count: 12)))
+        #expect(e.table.gradient == [1, 1, 1, 0, 0, 0, 2, 2, 2, 1, 1, 1])
+    }
+
+    @Test func maskedWeightedAndFocalCrossEntropy() {
+        var r = SplitMix64(seed: 25)
+        let z = (0..<12).map { _ in r.normal() * 2 }, y: [Double] = [1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 1]
+        let mask: [Double] = [1, 0, 1, 0.5], weights: [Double] = [3, 1, 0.5]
+        for gamma in [0.0, 2.0] {
+            let (_, grad) = Loss.maskedBinaryCrossEntropy(z, y, columns: 3, mask: mask, positiveWeight: weights, focalGamma: gamma)
+            let h = 1e-6
+            for i in z.indices {
+                var p = z, m = z
+                p[i] += h; m[i] -= h
+                let numeric = (Loss.maskedBinaryCrossEntropy(p, y, columns: 3, mask: mask, positiveWeight: weights, focalGamma: gamma).0
+                    - Loss.maskedBinaryCrossEntropy(m, y, columns: 3, mask: mask, positiveWeight: weights, focalGamma: gamma).0) / (2 * h)
+                #expect(abs(numeric - grad[i]) <= 1e-6 * max(1, abs(numeric)), "γ \(gamma), \(i): \(numeric) vs \(grad[i])")
+            }
+        }
+        // Closed form: one positive logit 0 with weight 1 is ln 2.
+        #expect(abs(Loss.maskedBinaryCrossEntropy([0.0], [1], columns: 1, mask: [1], positiveWeight: [1]).0 - log(2)) < 1e-12)
+    }
+}
