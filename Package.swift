@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "SequenceIOTests", dependencies: ["SequenceIO"], path: "Tests/SequenceIOTests"),
         .testTarget(name: "AffinityTests", dependencies: ["Affinity", "SequenceIO", "Learn"], path: "Tests/AffinityTests"),
         .testTarget(name: "SimulateTests", dependencies: ["Simulate", "SequenceIO"], path: "Tests/SimulateTests"),
-        .testTarget(name: "ContactsTests", dependencies: ["Contacts", "SequenceIO"], path: "Tests/ContactsTests"),
+        .testTarget(name: "ContactsTests", dependencies: ["Contacts", "SequenceIO", "Learn"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
         .testTarget(name: "ReportTests", dependencies: ["Report"], path: "Tests/ReportTests"),
         .testTarget(name: "CLITests", dependencies: ["betseq", "CZlib"], path: "Tests/CLITests"),

@@ -25,3 +25,51 @@ public func contactMapPanels(title: String, labels: [String], panels: [(name: St
     }
     return svg.document
 }
+
+/// Predicted probabilities per channel: the upper triangle shaded by probability (viridis), the
+/// lower triangle left blank.
+public func probabilityMapPanels(title: String, labels: [String], panels: [(name: String, pairs: [(Int, Int, Double)])],
+                                 panelSize: Double = 240, columns: Int = 4) -> String {
+    let gap = 34.0, top = 36.0
+    let rows = (panels.count + columns - 1) / max(columns, 1)
+    let width = Double(columns) * (panelSize + gap) + gap, height = top + Double(rows) * (panelSize + gap + 14)
+    var svg = SVGCanvas(width: width, height: height)
+    svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
+    svg.text("\(title): \(labels.count) residues, predicted probability", x: width / 2, y: 20, size: 14, anchor: "middle")
+    let cell = panelSize / Double(max(labels.count, 1))
+    for (k, panel) in panels.enumerated() {
+        let x0 = gap + Double(k % columns) * (panelSize + gap), y0 = top + 14 + Double(k / columns) * (panelSize + gap + 14)
+        svg.text(panel.name, x: x0 + panelSize / 2, y: y0 - 4, size: 12, anchor: "middle")
+        svg.rect(x: x0, y: y0, width: panelSize, height: panelSize, fill: "#f7f7f7")
+        // Only visible shades: skip near-zero probabilities.
+        for (a, b, p) in panel.pairs where p >= 0.02 {
+            svg.rect(x: x0 + Double(b) * cell, y: y0 + Double(a) * cell, width: max(cell, 1), height: max(cell, 1), fill: viridis(p))
+        }
+    }
+    return svg.document
+}
+
+/// Precision–recall curves per channel: the model (solid) and a baseline (dashed).
+public func precisionRecallPanels(title: String, curves: [(name: String, model: [(Double, Double)], baseline: [(Double, Double)])],
+                                  panelSize: Double = 220, columns: Int = 4) -> String {
+    let gap = 56.0, top = 40.0
+    let rows = (curves.count + columns - 1) / max(columns, 1)
+    let width = Double(columns) * (panelSize + gap) + gap, height = top + Double(rows) * (panelSize + gap + 20)
+    var svg = SVGCanvas(width: width, height: height)
+    svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
+    svg.text("\(title): precision (y) against recall (x); dashed: sequence-separation baseline", x: width / 2, y: 20, size: 13, anchor: "middle")
+    for (k, curve) in curves.enumerated() {
+        let x0 = gap + Double(k % columns) * (panelSize + gap), y0 = top + 14 + Double(k / columns) * (panelSize + gap + 20)
+        let area = PlotArea(left: x0, top: y0, width: panelSize, height: panelSize, x: 0...1, y: 0...1)
+        svg.text(curve.name, x: x0 + panelSize / 2, y: y0 - 4, size: 12, anchor: "middle")
+        area.drawAxes(&svg, xLabel: "", yLabel: "")
+        for (points, colour, dash) in [(curve.baseline, "#999999", "5 4"), (curve.model, "#1f3b73", nil as String?)] where points.count >= 1 {
+            // A step curve from recall 0 at the first precision.
+            var path: [(Double, Double)] = [(area.x(0), area.y(points[0].1))]
+            for (r, p) in points { path.append((area.x(r), area.y(p))) }
+            svg.polyline(path, stroke: colour, width: 1.5, dash: dash)
+        }
+        if curve.model.isEmpty { svg.text("no positives", x: x0 + panelSize / 2, y: y0 + panelSize / 2, size: 12, anchor: "middle") }
+    }
+    return svg.document
+}

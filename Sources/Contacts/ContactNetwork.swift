@@ -1,0 +1,329 @@
+import Foundation
+import Learn
+import SequenceIO
+
+/// Architecture of the contact network.
+public struct ContactNetworkConfig: Sendable, Equatable {
+    public enum Variant: String, Sendable, CaseIterable { case gat, pgnn }
+    public var variant = Variant.gat
+    public var vocabulary = AtomVocabulary.element
+    public var embedding = 32
+    /// Per-head width; a layer is heads × hidden wide.
+    public var hidden = 32
+    public var heads = 4
+    public var layers = 5
+    public var pairHidden = 128
+    /// P-GNN anchor sets (pgnn only).
+    public var anchorSets = 16
+    /// Batch norm at prediction: each structure's own statistics ("graph", as in training) or the
+    /// running averages ("running").
+    public var graphStatistics = true
+    public init() {}
+}
+
+/// Atom embeddings from tokens → L × [graph attention (or P-GNN messages) → batch norm → leaky ReLU]
+/// → atoms summed into residues → batch norm → for every residue pair i < j the features
+/// [r_i + r_j, r_i ⊙ r_j, |r_i − r_j|, sequence separation, same chain, covalent closeness] →
+/// MLP → 8 logits (one per channel; sigmoid gives probabilities).
+public final class ContactNetwork {
+    public let config: ContactNetworkConfig
+    let embed: Embedding<Float>
+    let graphLayers: [Layer<Float>]
+    let norms: [BatchNorm<Float>]
+    let activations: [Activation<Float>]
+    let pool = SegmentSum<Float>()
+    let residueNorm: BatchNorm<Float>
+    let pairs = PairFeatures<Float>()
+    let head: Sequential<Float>
+
+    public init(config: ContactNetworkConfig, seed: UInt64) {
+        self.config = config
+        var random = SplitMix64(seed: seed)
+        embed = Embedding(config.vocabulary.size, config.embedding, name: "embed", random: &random)
+        var layers: [Layer<Float>] = [], norms: [BatchNorm<Float>] = [], acts: [Activation<Float>] = []
+        var width = config.embedding
+        for l in 0..<config.layers {
+            switch config.variant {
+            case .gat:
+                layers.append(GraphAttention(width, heads: config.heads, channels: config.hidden, name: "gat\(l + 1)", random: &random))
+                width = config.heads * config.hidden
+            case .pgnn:
+                let layer = AnchorMessage<Float>(width, config.heads * config.hidden, anchorSets: config.anchorSets, name: "pgnn\(l + 1)", random: &random)
+                layers.append(layer)
+                width = layer.width
+            }
+            norms.append(BatchNorm(width, name: "bn\(l + 1)"))
+            acts.append(Activation(negativeSlope: 0.2))
+        }
+        graphLayers = layers
+        self.norms = norms
+        activations = acts
+        residueNorm = BatchNorm(width, name: "residue_bn")
+        let pairWidth = 3 * width + ContactExample.pairExtraWidth
+        head = Sequential([
+            Linear(pairWidth, config.pairHidden, name: "pair1", random: &random), Activation(negativeSlope: 0.2),
+            Linear(config.pairHidden, config.pairHidden / 2, name: "pair2", random: &random), Activation(negativeSlope: 0.2),
+            Linear(config.pairHidden / 2, 8, name: "pair3", random: &random),
+        ])
+    }
+
+    public var parameters: [Parameter<Float>] {
+        embed.parameters + graphLayers.flatMap(\.parameters) + norms.flatMap(\.parameters) + residueNorm.parameters + head.parameters
+    }
+    public var buffers: [Parameter<Float>] { norms.flatMap(\.buffers) + residueNorm.buffers }
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+
+    /// Sets every parameter and buffer from a flat array (as `ParameterStore.flatten` made it).
+    public func restore(_ flat: [Float]) -> Bool { ParameterStore.restore(flat, into: parameters + buffers) }
+
+    /// Logits, pairs × 8 (pair order as in the example).
+    public func forward(_ ex: ContactExample, training: Bool) -> [Float] {
+        embed.indices = ex.tokens
+        var h = embed.forward(Batch(zeros: 0, 0), training: training)
+        // Batch statistics need two rows; otherwise the running averages serve.
+        let batchStatistics = training || config.graphStatistics
+        for (l, layer) in graphLayers.enumerated() {
+            if let gat = layer as? GraphAttention<Float> { gat.graph = ex.graph }
+            if let message = layer as? AnchorMessage<Float> { message.anchors = ex.anchors; message.closeness = ex.closeness }
+            h = layer.forward(h, training: training)
+            h = norms[l].forward(h, training: batchStatistics && h.rows > 1)
+            h = activations[l].forward(h, training: training)
+        }
+        pool.groups = ex.membership
+        pool.groupCount = ex.residueLabels.count
+        var r = pool.forward(h, training: training)
+        r = residueNorm.forward(r, training: batchStatistics && r.rows > 1)
+        pairs.first = ex.pairFirst
+        pairs.second = ex.pairSecond
+        pairs.extra = ex.pairExtra
+        pairs.extraWidth = ContactExample.pairExtraWidth
+        return head.forward(pairs.forward(r, training: training), training: training).values
+    }
+
+    /// Accumulates parameter gradients from ∂loss/∂logits of the last forward pass.
+    public func backward(_ gradient: [Float]) {
+        var g = head.backward(Batch(rows: gradient.count / 8, columns: 8, values: gradient))
+        g = pairs.backward(g)
+        g = residueNorm.backward(g)
+        g = pool.backward(g)
+        for l in graphLayers.indices.reversed() {
+            g = activations[l].backward(g)
+            g = norms[l].backward(g)
+            g = graphLayers[l].backward(g)
+        }
+        _ = embed.backward(g)
+    }
+
+    /// Probabilities, pairs × 8.
+    public func predict(_ ex: ContactExample) -> [Float] {
+        forward(ex, training: false).map { 1 / (1 + exp(-$0)) }
+    }
+
+    // MARK: Files
+
+    public static let formatName = "betseq-contact-model"
+
+    public func save(path: String, metadata: [String: Any]) throws {
+        let object: [String: Any] = [
+            "format": Self.formatName, "version": 1,
+            "config": ["variant": config.variant.rawValue, "vocabulary": config.vocabulary.rawValue, "embedding": config.embedding,
+                       "hidden": config.hidden, "heads": config.heads, "layers": config.layers, "pair_hidden": config.pairHidden,
+                       "anchor_sets": config.anchorSets, "batch_norm": config.graphStatistics ? "graph" : "running"],
+            "parameters": ParameterStore.encode(ParameterStore.flatten(parameters + buffers)),
+            "metadata": metadata,
+        ]
+        var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        data.append(10)
+        let out = try OutputFile(path: path)
+        try data.withUnsafeBytes { try out.write($0) }
+        try out.finish()
+    }
+
+    public static func load(path: String) throws -> ContactNetwork {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(.cannotOpen, file: path, "cannot read the model")
+        }
+        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], o["format"] as? String == formatName,
+              let c = o["config"] as? [String: Any], let text = o["parameters"] as? String, let flat = ParameterStore.decode(text) else {
+            throw InputError(.malformedTable, file: path, "not a \(formatName) file")
+        }
+        var config = ContactNetworkConfig()
+        guard let variant = (c["variant"] as? String).flatMap(ContactNetworkConfig.Variant.init(rawValue:)),
+              let vocabulary = (c["vocabulary"] as? String).flatMap(AtomVocabulary.init(rawValue:)),
+              let embedding = c["embedding"] as? Int, let hidden = c["hidden"] as? Int, let heads = c["heads"] as? Int,
+              let layers = c["layers"] as? Int, let pairHidden = c["pair_hidden"] as? Int, let anchorSets = c["anchor_sets"] as? Int,
+              [embedding, hidden, heads, pairHidden, anchorSets].allSatisfy({ (1...4096).contains($0) }), (0...64).contains(layers) else {
+            throw InputError(.malformedTable, file: path, "invalid model configuration")
+        }
+        config.variant = variant; config.vocabulary = vocabulary; config.embedding = embedding; config.hidden = hidden
+        config.heads = heads; config.layers = layers; config.pairHidden = pairHidden; config.anchorSets = anchorSets
+        config.graphStatistics = (c["batch_norm"] as? String) != "running"
+        let network = ContactNetwork(config: config, seed: 0)
+        guard ParameterStore.restore(flat, into: network.parameters + network.buffers) else {
+            throw InputError(.malformedTable, file: path, "the parameters do not fit the configuration")
+        }
+        return network
+    }
+}
+
+// MARK: Metrics
+
+/// Ranking quality of one channel: AUROC (probability that a positive outranks a negative, ties
+/// count half) and AUPRC as average precision (Σ over distinct score thresholds of the recall
+/// step times the precision there, as scikit-learn's average_precision_score).
+public struct ChannelMetrics: Sendable {
+    public var positives: Int
+    public var pairs: Int
+    public var auroc: Double
+    public var auprc: Double
+    /// (recall, precision) at each distinct threshold, for plotting.
+    public var curve: [(recall: Double, precision: Double)]
+
+    public init(scores: [Float], labels: [Bool]) {
+        pairs = scores.count
+        positives = labels.filter { $0 }.count
+        curve = []
+        guard positives > 0, positives < pairs else { auroc = .nan; auprc = .nan; return }
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        var tp = 0, fp = 0, ap = 0.0, lastRecall = 0.0
+        var k = 0
+        // AUROC by ranks with ties averaged.
+        var rankSumPositives = 0.0
+        while k < order.count {
+            var end = k
+            while end < order.count && scores[order[end]] == scores[order[k]] { end += 1 }
+            var groupPositives = 0
+            for q in k..<end where labels[order[q]] { groupPositives += 1 }
+            // Ranks counted from the bottom: the group occupies ranks (n − end + 1)…(n − k).
+            let meanRank = Double((order.count - end + 1) + (order.count - k)) / 2
+            rankSumPositives += meanRank * Double(groupPositives)
+            tp += groupPositives
+            fp += (end - k) - groupPositives
+            let recall = Double(tp) / Double(positives), precision = Double(tp) / Double(tp + fp)
+            ap += (recall - lastRecall) * precision
+            lastRecall = recall
+            curve.append((recall, precision))
+            k = end
+        }
+        let negatives = Double(pairs - positives)
+        auroc = (rankSumPositives - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * negatives)
+        auprc = ap
+    }
+}
+
+/// Per-channel metrics over examples (pairs pooled; pairs with mask 0 left out), for a scorer that
+/// gives pairs × 8 scores per example.
+public func channelMetrics(_ examples: [ContactExample], scores: (ContactExample) -> [Float]) -> [ChannelMetrics] {
+    var perChannel = [[Float]](repeating: [], count: 8), labels = [[Bool]](repeating: [], count: 8)
+    for ex in examples where !ex.targets.isEmpty {
+        let s = scores(ex)
+        for q in 0..<ex.pairCount where ex.mask[q] > 0 {
+            for c in 0..<8 {
+                perChannel[c].append(s[q * 8 + c])
+                labels[c].append(ex.targets[q * 8 + c] > 0.5)
+            }
+        }
+    }
+    return (0..<8).map { ChannelMetrics(scores: perChannel[$0], labels: labels[$0]) }
+}
+
+/// The baseline that sees only sequence separation: score = −separation feature for every channel.
+public func separationScores(_ ex: ContactExample) -> [Float] {
+    (0..<ex.pairCount).flatMap { q in [Float](repeating: -ex.pairExtra[q * ContactExample.pairExtraWidth], count: 8) }
+}
+
+/// Mean AUPRC over channels that have positives (nan if none do).
+public func meanAUPRC(_ metrics: [ChannelMetrics]) -> Double {
+    let values = metrics.map(\.auprc).filter(\.isFinite)
+    return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+}
+
+// MARK: Training
+
+public struct ContactTrainingOptions: Sendable {
+    public enum LossKind: String, Sendable, CaseIterable { case bce, weighted, focal }
+    public var maxEpochs = 200
+    public var timeBudget: Double?
+    public var seed: UInt64 = 0
+    public var learningRate = 1e-3
+    public var weightDecay = 0.0
+    /// Stop after this many evaluations without a better validation mean AUPRC.
+    public var patience = 10
+    public var evaluateEvery = 1
+    public var loss = LossKind.weighted
+    public var focalGamma = 2.0
+    public var threads = 2
+    public init() {}
+}
+
+public struct ContactEpoch: Sendable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var seconds: Double
+    public var validationAUPRC: Double?
+    public var trainAUPRC: Double?
+}
+
+/// Adam over structures (one structure per optimizer step, in a seeded random order each epoch);
+/// after every `evaluateEvery` epochs the validation mean AUPRC decides the best model (kept) and
+/// early stopping. Without validation structures, the training AUPRC decides.
+public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExample], valid: [ContactExample],
+                                options o: ContactTrainingOptions, log: (String) -> Void = { _ in },
+                                checkpoint: (ContactNetwork, ContactEpoch) throws -> Void = { _, _ in }) rethrows
+    -> (best: [Float], history: [ContactEpoch], bestEpoch: Int, stopReason: String) {
+    NumericEnvironment.flushDenormals()
+    NumericEnvironment.setThreads(o.threads)
+    let optimizer = Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
+    // Positive weights per channel from the training prevalence: sqrt(negatives/positives) in [1, 100].
+    var positives = [Double](repeating: 0, count: 8), total = 0.0
+    for ex in train { for q in 0..<ex.pairCount where ex.mask[q] > 0 { total += 1; for c in 0..<8 { positives[c] += Double(ex.targets[q * 8 + c]) } } }
+    let weights: [Float] = o.loss == .weighted
+        ? positives.map { $0 > 0 ? Float(min(100, max(1, ((total - $0) / $0).squareRoot()))) : 1 }
+        : [Float](repeating: 1, count: 8)
+    let gamma: Float = o.loss == .focal ? Float(o.focalGamma) : 0
+    var random = SplitMix64(seed: o.seed)
+    var history: [ContactEpoch] = []
+    var best = -Double.infinity, bestEpoch = 0, bestParameters = ParameterStore.flatten(network.parameters + network.buffers)
+    var sinceBest = 0
+    let start = Date()
+    var stop = "max_epochs"
+    for epoch in 1...max(1, o.maxEpochs) {
+        var order = Array(train.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
+        let clock = Date()
+        var lossSum = 0.0
+        for i in order {
+            let ex = train[i]
+            let logits = network.forward(ex, training: true)
+            let (loss, gradient) = Loss.maskedBinaryCrossEntropy(logits, ex.targets, columns: 8, mask: ex.mask,
+                                                                 positiveWeight: weights, focalGamma: gamma)
+            for p in network.parameters { for k in p.gradient.indices { p.gradient[k] = 0 } }
+            network.backward(gradient)
+            optimizer.step(network.parameters)
+            lossSum += Double(loss)
+        }
+        var record = ContactEpoch(epoch: epoch, trainLoss: lossSum / Double(max(1, train.count)), seconds: Date().timeIntervalSince(clock))
+        let outOfTime = o.timeBudget.map { Date().timeIntervalSince(start) > $0 } ?? false
+        if epoch % max(1, o.evaluateEvery) == 0 || epoch == o.maxEpochs || outOfTime {
+            let judged = valid.isEmpty ? train : valid
+            let score = meanAUPRC(channelMetrics(judged) { network.predict($0) })
+            if valid.isEmpty { record.trainAUPRC = score } else { record.validationAUPRC = score }
+            let improved = score.isFinite && score > best
+            if improved {
+                best = score; bestEpoch = epoch; sinceBest = 0
+                bestParameters = ParameterStore.flatten(network.parameters + network.buffers)
+            } else {
+                sinceBest += 1
+            }
+            log(String(format: "epoch %5d  %8.1f ms  loss %.5f  %@ mean AUPRC %.4f%@", epoch, record.seconds * 1000, record.trainLoss,
+                       valid.isEmpty ? "train" : "valid", score, improved ? "  *" : ""))
+            try checkpoint(network, record)
+            history.append(record)
+            if sinceBest >= o.patience { stop = "patience"; break }
+        } else {
+            history.append(record)
+        }
+        if outOfTime { stop = "time_budget"; break }
+    }
+    return (bestParameters, history, bestEpoch, stop)
+}
