@@ -26,24 +26,41 @@ public func contactMapPanels(title: String, labels: [String], panels: [(name: St
     return svg.document
 }
 
-/// Predicted probabilities per channel: the upper triangle shaded by probability (viridis), the
-/// lower triangle left blank.
+/// Predicted probabilities per channel: the upper triangle shaded by probability (viridis, 16
+/// levels), the lower triangle blank. Large structures are binned to at most `maxBins` cells per
+/// side (each bin shows its highest probability) and equal neighbours in a row share one rectangle,
+/// so the file stays small whatever the size of the protein.
 public func probabilityMapPanels(title: String, labels: [String], panels: [(name: String, pairs: [(Int, Int, Double)])],
-                                 panelSize: Double = 240, columns: Int = 4) -> String {
+                                 panelSize: Double = 240, columns: Int = 4, maxBins: Int = 120) -> String {
     let gap = 34.0, top = 36.0
     let rows = (panels.count + columns - 1) / max(columns, 1)
     let width = Double(columns) * (panelSize + gap) + gap, height = top + Double(rows) * (panelSize + gap + 14)
     var svg = SVGCanvas(width: width, height: height)
     svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
     svg.text("\(title): \(labels.count) residues, predicted probability", x: width / 2, y: 20, size: 14, anchor: "middle")
-    let cell = panelSize / Double(max(labels.count, 1))
+    let n = max(labels.count, 1), bins = min(n, maxBins)
+    let cell = panelSize / Double(bins)
     for (k, panel) in panels.enumerated() {
         let x0 = gap + Double(k % columns) * (panelSize + gap), y0 = top + 14 + Double(k / columns) * (panelSize + gap + 14)
         svg.text(panel.name, x: x0 + panelSize / 2, y: y0 - 4, size: 12, anchor: "middle")
         svg.rect(x: x0, y: y0, width: panelSize, height: panelSize, fill: "#f7f7f7")
-        // Only visible shades: skip near-zero probabilities.
-        for (a, b, p) in panel.pairs where p >= 0.02 {
-            svg.rect(x: x0 + Double(b) * cell, y: y0 + Double(a) * cell, width: max(cell, 1), height: max(cell, 1), fill: viridis(p))
+        var level = [UInt8](repeating: 0, count: bins * bins)
+        for (a, b, p) in panel.pairs where p.isFinite {
+            let i = a * bins / n, j = b * bins / n
+            level[i * bins + j] = max(level[i * bins + j], UInt8(min(15, max(0, Int(p * 16)))))
+        }
+        for i in 0..<bins {
+            var j = 0
+            while j < bins {
+                let l = level[i * bins + j]
+                var end = j + 1
+                while end < bins && level[i * bins + end] == l { end += 1 }
+                if l > 0 {
+                    svg.rect(x: x0 + Double(j) * cell, y: y0 + Double(i) * cell, width: Double(end - j) * cell, height: cell,
+                             fill: viridis((Double(l) + 0.5) / 16))
+                }
+                j = end
+            }
         }
     }
     return svg.document

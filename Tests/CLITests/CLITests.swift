@@ -137,3 +137,37 @@ func temporaryDirectory() throws -> URL {
         #expect(selection.status != 0)
     }
 }
+
+@Suite struct ContactsModelCLITests {
+    @Test func trainPredictAndEvaluateEndToEnd() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let structures = root.appendingPathComponent("fixtures/structures").path
+        try "# one small structure\n\(structures)/1YJP.cif\n".write(to: dir.appendingPathComponent("train.txt"), atomically: true, encoding: .utf8)
+        let small = ["--layers", "2", "--heads", "2", "--hidden", "4", "--max-epochs", "3", "--threads", "1"]
+        let trained = try runBetseq(["contacts", "train", "--train", "train.txt", "--valid", "train.txt", "--out", "m.model"] + small, cwd: dir)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stderr.contains("valid mean AUPRC"))
+        // Modified residues (SEP, TPO in 1FMO; MSE in 1A8O) need no new vocabulary.
+        for name in ["1FMO.pdb", "1A8O.pdb"] {
+            let p = try runBetseq(["contacts", "predict", "m.model", "\(structures)/\(name)", "--out", "pred.tsv", "--svg", "pred.svg"], cwd: dir)
+            #expect(p.status == 0, "\(p.stderr)")
+            let rows = try String(contentsOf: dir.appendingPathComponent("pred.tsv"), encoding: .utf8).split(separator: "\n")
+            #expect(rows[0] == "res1\tres2\thp\thb\tvdw\twb\tsb\tps\tpc\tts")
+            #expect(rows.dropFirst().allSatisfy { $0.split(separator: "\t").count == 10 })
+            if name == "1FMO.pdb" { #expect(rows.contains { $0.contains(":SEP:") } && rows.contains { $0.contains(":TPO:") }) }
+            #expect(XMLParser(data: try Data(contentsOf: dir.appendingPathComponent("pred.svg"))).parse())
+        }
+        let evaluated = try runBetseq(["contacts", "eval", "m.model", "train.txt", "--out", "eval.tsv", "--svg", "pr.svg"], cwd: dir)
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let table = try String(contentsOf: dir.appendingPathComponent("eval.tsv"), encoding: .utf8).split(separator: "\n")
+        #expect(table.count == 9 && table[0].hasPrefix("channel\tpositives\tpairs\tauroc\tauprc"))
+        #expect(XMLParser(data: try Data(contentsOf: dir.appendingPathComponent("pr.svg"))).parse())
+        // Bad model file: one line, non-zero exit.
+        try "{}".write(to: dir.appendingPathComponent("bad.model"), atomically: true, encoding: .utf8)
+        let bad = try runBetseq(["contacts", "predict", "bad.model", "\(structures)/1YJP.cif", "--out", "x.tsv"], cwd: dir)
+        #expect(bad.status != 0 && bad.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.tsv").path))
+    }
+}
