@@ -26,13 +26,16 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
 
+        // AMX (bf16 tiles) for network inference; target attributes per function, no global flags.
+        .target(name: "CAMX", path: "Sources/CAMX"),
+
         .target(name: "SequenceIO", dependencies: ["CZlib", "CISAL"], path: "Sources/Sequence",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // Layers are generic (Float to train, Double for gradient checks): cross-module optimisation
         // lets Affinity specialise them for Float instead of running generic code per element.
         .target(name: "Learn", dependencies: ["CBLAS"], path: "Sources/Learn",
                 swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "Affinity", dependencies: ["SequenceIO", "Learn"], path: "Sources/Affinity"),
+        .target(name: "Affinity", dependencies: ["SequenceIO", "Learn", "CAMX"], path: "Sources/Affinity"),
         .target(name: "Simulate", dependencies: ["SequenceIO", "CGSL"], path: "Sources/Simulate"),
         .target(name: "Contacts", dependencies: ["SequenceIO", "Learn"], path: "Sources/Contacts"),
         // Report presents Affinity's models (it sits above Affinity, below the CLI).

@@ -92,10 +92,21 @@ public final class DDGNetwork {
     /// OpenBLAS's own threads are about three times slower on these small products (their hand-off
     /// costs more than the work). Batches are the same whatever the thread count, so the outputs are
     /// bit-identical for any `threads`.
-    func outputs(_ keys: [UInt64], threads: Int = 1) -> [Float] {
+    func outputs(_ keys: [UInt64], threads: Int = 1, precision: InferencePrecision = .float32) -> [Float] {
         let batch = 1024  // the per-layer arrays of a 1,024-row batch (about 2 MB) stay in cache
         let jobs = (keys.count + batch - 1) / batch
         let workers = max(1, min(threads, jobs))
+        if precision != .float32, let amx = amxNetwork() {
+            var out = [Float](repeating: 0, count: keys.count)
+            out.withUnsafeMutableBufferPointer { buffer in
+                let target = SendableBuffer(buffer)
+                try? parallelJobs(jobs, threads: workers) { job, _ in
+                    let start = job * batch, end = min(keys.count, start + batch)
+                    amx.outputs(keys[start..<end], into: UnsafeMutableBufferPointer(rebasing: target.buffer[start..<end]))
+                }
+            }
+            return out
+        }
         let length = self.length
         let copies = WorkerNetworks([net] + (1..<workers).map { _ in clone().net })
         var out = [Float](repeating: 0, count: keys.count)
@@ -116,6 +127,15 @@ public final class DDGNetwork {
         return out
     }
 
+    /// The network folded for bf16 AMX tiles (nil without AMX or for other architectures); built once.
+    private var amxCache: AMXNetwork??
+    func amxNetwork() -> AMXNetwork? {
+        if let cached = amxCache { return cached }
+        let built = AMXNetwork(self)
+        amxCache = .some(built)
+        return built
+    }
+
     /// A network with the same architecture and weights.
     func clone() -> DDGNetwork {
         let copy = DDGNetwork(length: length, widths: widths, dropout: dropout, likelihood: likelihood, rt: rt, seed: 0)
@@ -125,17 +145,22 @@ public final class DDGNetwork {
 
     /// ΔΔG (kcal/mol, not centred) of each key: the output itself for ratio training, −RT·output
     /// for count likelihoods (whose output is a log affinity).
-    public func predict(_ keys: [UInt64], threads: Int = 1) -> [Double] {
+    public func predict(_ keys: [UInt64], threads: Int = 1, precision: InferencePrecision = .float32) -> [Double] {
         let scale = likelihood == .ratio ? 1.0 : -rt
-        return outputs(keys, threads: threads).map { Double($0) * scale }
+        return outputs(keys, threads: threads, precision: precision).map { Double($0) * scale }
+    }
+
+    /// The precision `automatic` resolves to for this network on this machine.
+    public func effectivePrecision(_ requested: InferencePrecision) -> InferencePrecision {
+        requested == .float32 || amxNetwork() == nil ? .float32 : .bfloat16
     }
 
     /// Every sequence of the variable region, mean-centred (as the paper reports them).
-    public func predictAll(threads: Int = 1) throws -> [Double] {
+    public func predictAll(threads: Int = 1, precision: InferencePrecision = .float32) throws -> [Double] {
         guard length <= 12 else {
             throw InputError(.invalidOption, file: "predict", "--all needs at most 12 variable bases")
         }
-        var all = predict((0..<(UInt64(1) << UInt64(2 * length))).map { $0 }, threads: threads)
+        var all = predict((0..<(UInt64(1) << UInt64(2 * length))).map { $0 }, threads: threads, precision: precision)
         let mean = all.reduce(0, +) / Double(all.count)
         for i in all.indices { all[i] -= mean }
         return all

@@ -194,12 +194,19 @@ extension Predict {
     /// Neural models predict in batches; --all output is mean-centred over the library.
     func predictNeural() throws {
         let network = try DDGNetwork.load(path: model)
+        guard let requested = InferencePrecision(rawValue: precision) else { throw ValidationError("--precision: fp32, bf16 or auto") }
+        let precision = network.effectivePrecision(requested)
+        if requested == .bfloat16 && precision != .bfloat16 { printErr("bf16 needs AMX (and the published layer layout); using fp32") }
         guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
         let speller = SequenceSpeller(length: network.length)
         let text = try TextWriter(path: out)
         try text.write("sequence\tddg\n")
         if all {
-            for (k, v) in try network.predictAll(threads: threads).enumerated() {
+            let clock = Date()
+            let predictions = try network.predictAll(threads: threads, precision: precision)
+            printErr(String(format: "predicted %d sequences in %.2f s (%@, %d threads)", predictions.count,
+                            Date().timeIntervalSince(clock), precision.rawValue, threads))
+            for (k, v) in predictions.enumerated() {
                 try speller.write(k, to: text); try text.write(byte: 9); try text.write(v, decimals: decimals); try text.write(byte: 10)
             }
         } else if let sequences {
@@ -208,8 +215,8 @@ extension Predict {
                 throw InputError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(network.length)")
             }
             // Centred like --all: subtract the library mean when the library can be enumerated.
-            let centre = network.length <= 12 ? network.predict((0..<(UInt64(1) << UInt64(2 * network.length))).map { $0 }, threads: threads).reduce(0, +) / Double(1 << (2 * network.length)) : 0
-            for (key, v) in zip(table.keys, network.predict(table.keys, threads: threads)) {
+            let centre = network.length <= 12 ? network.predict((0..<(UInt64(1) << UInt64(2 * network.length))).map { $0 }, threads: threads, precision: precision).reduce(0, +) / Double(1 << (2 * network.length)) : 0
+            for (key, v) in zip(table.keys, network.predict(table.keys, threads: threads, precision: precision)) {
                 try speller.write(Int(key), to: text); try text.write(byte: 9); try text.write(v - centre, decimals: decimals); try text.write(byte: 10)
             }
         }
@@ -247,6 +254,9 @@ struct Predict: ParsableCommand {
 
     @Option(help: "Threads for neural models (each runs its own batches; results do not depend on the count).")
     var threads = 2
+
+    @Option(help: "Neural models: fp32, bf16 (AMX tiles, bfloat16 weights and activations with float32 sums) or auto (bf16 where the CPU has AMX).")
+    var precision = "auto"
 
     func run() throws {
         if let data = FileManager.default.contents(atPath: model), DDGNetwork.isNeuralModel(data) {

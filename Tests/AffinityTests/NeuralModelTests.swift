@@ -81,3 +81,75 @@ import Testing
         #expect(net.predict(keys, threads: 2) == net.predict(keys, threads: 1))
     }
 }
+
+@Suite struct AMXInferenceTests {
+    /// bf16 rounding of a float (round to nearest even), as the kernel does.
+    func bf16(_ f: Float) -> Float { Float(bitPattern: UInt32(betseqBF16(f)) << 16) }
+    func betseqBF16(_ f: Float) -> UInt16 {
+        let u = f.bitPattern
+        return UInt16(truncatingIfNeeded: (u &+ 0x7fff &+ ((u >> 16) & 1)) >> 16)
+    }
+
+    /// On AMX machines: the bf16 network equals a float reference computed from bf16-rounded weights
+    /// and activations to float-summation accuracy, and the float32 network to ~0.5 % of the output
+    /// spread. Elsewhere: `auto` falls back to float32 and gives exactly the float32 predictions.
+    @Test func bf16PredictionsAgreeWithFloat32() throws {
+        let net = DDGNetwork(length: 7, widths: [40, 24], dropout: 0.25, likelihood: .ratio, rt: 0.593, seed: 5)
+        var r = SplitMix64(seed: 8)
+        // Non-trivial batch-norm statistics, as after training.
+        for layer in net.net.layers {
+            if let bn = layer as? BatchNorm<Float> {
+                for i in 0..<bn.features {
+                    bn.runningMean.value[i] = Float(r.normal() * 0.3); bn.runningVariance.value[i] = Float(0.5 + r.uniform())
+                    bn.gamma.value[i] = Float(0.5 + r.uniform()); bn.beta.value[i] = Float(r.normal() * 0.2)
+                }
+            }
+        }
+        let exact = try net.predictAll(threads: 2, precision: .float32)
+        let auto = try net.predictAll(threads: 2, precision: .automatic)
+        guard net.effectivePrecision(.automatic) == .bfloat16 else {
+            #expect(auto == exact)
+            return
+        }
+        let mean = exact.reduce(0, +) / Double(exact.count)
+        let sd = (exact.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(exact.count)).squareRoot()
+        // bf16 keeps 8 significant bits (rounding ≤ 2^-9 relative per value) and each layer rounds its
+        // inputs and weights, so the error is a few tenths of a percent of the activations; against
+        // the spread of the outputs: mean |diff| under 1 %, worst under 5 % (on the trained cbf1like
+        // network: mean 0.0006, worst 0.006 kcal/mol for an SD of 0.45).
+        let diffs = zip(exact, auto).map { abs($0 - $1) }
+        let worst = diffs.max() ?? .infinity, average = diffs.reduce(0, +) / Double(diffs.count)
+        #expect(worst < 0.05 * sd && average < 0.01 * sd, "|bf16 − fp32| mean \(average), max \(worst), sd \(sd)")
+        // Independent reference: the same network in float with bf16-rounded inputs to each product.
+        let layers = net.net.layers
+        func reference(_ key: UInt64) -> Float {
+            var x = [Float](repeating: 0, count: 28)
+            for p in 0..<7 { x[4 * p + Int((key >> UInt64(2 * (6 - p))) & 3)] = 1 }
+            var i = 0
+            while i < layers.count {
+                guard let linear = layers[i] as? Linear<Float> else { i += 1; continue }
+                var y = [Float](repeating: 0, count: linear.outputs)
+                let last = linear.outputs == 1
+                for j in 0..<linear.outputs {
+                    var s: Float = 0
+                    for k in 0..<linear.inputs { s += bf16(x[k]) * (last ? linear.weight.value[k * linear.outputs + j] : bf16(linear.weight.value[k * linear.outputs + j])) }
+                    y[j] = s + linear.bias.value[j]
+                }
+                if !last, let bn = layers[i + 1] as? BatchNorm<Float> {
+                    for j in y.indices {
+                        let scale = bn.gamma.value[j] / (bn.runningVariance.value[j] + bn.epsilon).squareRoot()
+                        y[j] = max(0, (y[j] - bn.runningMean.value[j]) * scale + bn.beta.value[j])
+                    }
+                }
+                x = y
+                i += 1
+            }
+            return x[0]
+        }
+        let raw = net.outputs((0..<4096).map { UInt64($0 * 4) }, threads: 1, precision: .bfloat16)
+        for (n, key) in (0..<4096).map({ UInt64($0 * 4) }).enumerated() where n % 64 == 0 {
+            let ref = reference(key)
+            #expect(abs(raw[n] - ref) <= 2e-3 * max(1, abs(ref)), "key \(key): \(raw[n]) vs \(ref)")
+        }
+    }
+}
