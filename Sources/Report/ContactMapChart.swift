@@ -1,19 +1,35 @@
 import Foundation
 
+/// Square panels in a grid under a title line: the canvas and where panel k starts.
+struct PanelGrid {
+    let count: Int, size: Double, columns: Int, gap: Double, top: Double, label: Double
+
+    var width: Double { Double(columns) * (size + gap) + gap }
+    var height: Double { top + Double((count + columns - 1) / max(columns, 1)) * (size + gap + label) }
+
+    func origin(_ k: Int) -> (x: Double, y: Double) {
+        (gap + Double(k % columns) * (size + gap), top + 14 + Double(k / columns) * (size + gap + label))
+    }
+
+    /// A white canvas with the title centred at the top.
+    func canvas(title: String, titleSize: Double = 14) -> SVGCanvas {
+        var svg = SVGCanvas(width: width, height: height)
+        svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
+        svg.text(title, x: width / 2, y: 20, size: titleSize, anchor: "middle")
+        return svg
+    }
+}
+
 /// A contact map per channel, side by side: residue × residue, a dark square for every pair in
 /// contact (upper triangle and its mirror), residues in file order.
 public func contactMapPanels(title: String, labels: [String], panels: [(name: String, pairs: [(Int, Int)])],
                              panelSize: Double = 240, columns: Int = 4) -> String {
-    let gap = 34.0, top = 36.0
-    let rows = (panels.count + columns - 1) / max(columns, 1)
-    let width = Double(columns) * (panelSize + gap) + gap, height = top + Double(rows) * (panelSize + gap + 14)
-    var svg = SVGCanvas(width: width, height: height)
-    svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
-    svg.text("\(title): \(labels.count) residues", x: width / 2, y: 20, size: 14, anchor: "middle")
+    let grid = PanelGrid(count: panels.count, size: panelSize, columns: columns, gap: 34, top: 36, label: 14)
+    var svg = grid.canvas(title: "\(title): \(labels.count) residues")
     let n = Double(max(labels.count, 1))
     let cell = panelSize / n
     for (k, panel) in panels.enumerated() {
-        let x0 = gap + Double(k % columns) * (panelSize + gap), y0 = top + 14 + Double(k / columns) * (panelSize + gap + 14)
+        let (x0, y0) = grid.origin(k)
         svg.text("\(panel.name) (\(panel.pairs.count) pairs)", x: x0 + panelSize / 2, y: y0 - 4, size: 12, anchor: "middle")
         svg.rect(x: x0, y: y0, width: panelSize, height: panelSize, fill: "#f7f7f7")
         svg.line(x1: x0, y1: y0, x2: x0 + panelSize, y2: y0 + panelSize, stroke: "#cccccc", width: 0.5)
@@ -32,16 +48,12 @@ public func contactMapPanels(title: String, labels: [String], panels: [(name: St
 /// so the file stays small whatever the size of the protein.
 public func probabilityMapPanels(title: String, labels: [String], panels: [(name: String, pairs: [(Int, Int, Double)])],
                                  panelSize: Double = 240, columns: Int = 4, maxBins: Int = 120) -> String {
-    let gap = 34.0, top = 36.0
-    let rows = (panels.count + columns - 1) / max(columns, 1)
-    let width = Double(columns) * (panelSize + gap) + gap, height = top + Double(rows) * (panelSize + gap + 14)
-    var svg = SVGCanvas(width: width, height: height)
-    svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
-    svg.text("\(title): \(labels.count) residues, predicted probability", x: width / 2, y: 20, size: 14, anchor: "middle")
+    let grid = PanelGrid(count: panels.count, size: panelSize, columns: columns, gap: 34, top: 36, label: 14)
+    var svg = grid.canvas(title: "\(title): \(labels.count) residues, predicted probability")
     let n = max(labels.count, 1), bins = min(n, maxBins)
     let cell = panelSize / Double(bins)
     for (k, panel) in panels.enumerated() {
-        let x0 = gap + Double(k % columns) * (panelSize + gap), y0 = top + 14 + Double(k / columns) * (panelSize + gap + 14)
+        let (x0, y0) = grid.origin(k)
         svg.text(panel.name, x: x0 + panelSize / 2, y: y0 - 4, size: 12, anchor: "middle")
         svg.rect(x: x0, y: y0, width: panelSize, height: panelSize, fill: "#f7f7f7")
         var level = [UInt8](repeating: 0, count: bins * bins)
@@ -69,14 +81,10 @@ public func probabilityMapPanels(title: String, labels: [String], panels: [(name
 /// Precision–recall curves per channel: the model (solid) and a baseline (dashed).
 public func precisionRecallPanels(title: String, curves: [(name: String, model: [(Double, Double)], baseline: [(Double, Double)])],
                                   panelSize: Double = 220, columns: Int = 4) -> String {
-    let gap = 56.0, top = 40.0
-    let rows = (curves.count + columns - 1) / max(columns, 1)
-    let width = Double(columns) * (panelSize + gap) + gap, height = top + Double(rows) * (panelSize + gap + 20)
-    var svg = SVGCanvas(width: width, height: height)
-    svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
-    svg.text("\(title): precision (y) against recall (x); dashed: sequence-separation baseline", x: width / 2, y: 20, size: 13, anchor: "middle")
+    let grid = PanelGrid(count: curves.count, size: panelSize, columns: columns, gap: 56, top: 40, label: 20)
+    var svg = grid.canvas(title: "\(title): precision (y) against recall (x); dashed: sequence-separation baseline", titleSize: 13)
     for (k, curve) in curves.enumerated() {
-        let x0 = gap + Double(k % columns) * (panelSize + gap), y0 = top + 14 + Double(k / columns) * (panelSize + gap + 20)
+        let (x0, y0) = grid.origin(k)
         let area = PlotArea(left: x0, top: y0, width: panelSize, height: panelSize, x: 0...1, y: 0...1)
         svg.text(curve.name, x: x0 + panelSize / 2, y: y0 - 4, size: 12, anchor: "middle")
         area.drawAxes(&svg, xLabel: "", yLabel: "")
