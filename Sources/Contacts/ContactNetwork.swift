@@ -78,6 +78,12 @@ public final class ContactNetwork {
 
     /// Logits, pairs × 8 (pair order as in the example).
     public func forward(_ ex: ContactExample, training: Bool) -> [Float] {
+        let r = residueEmbeddings(ex, training: training)
+        return pairLogits(r, ex, range: 0..<ex.pairCount, training: training)
+    }
+
+    /// Residue embeddings (residues × width) after pooling and batch norm.
+    func residueEmbeddings(_ ex: ContactExample, training: Bool) -> Batch<Float> {
         embed.indices = ex.tokens
         var h = embed.forward(Batch(zeros: 0, 0), training: training)
         // Batch statistics need two rows; otherwise the running averages serve.
@@ -91,12 +97,17 @@ public final class ContactNetwork {
         }
         pool.groups = ex.membership
         pool.groupCount = ex.residueLabels.count
-        var r = pool.forward(h, training: training)
-        r = residueNorm.forward(r, training: batchStatistics && r.rows > 1)
-        pairs.first = ex.pairFirst
-        pairs.second = ex.pairSecond
-        pairs.extra = ex.pairExtra
-        pairs.extraWidth = ContactExample.pairExtraWidth
+        let r = pool.forward(h, training: training)
+        return residueNorm.forward(r, training: batchStatistics && r.rows > 1)
+    }
+
+    /// Logits of a range of the example's pairs.
+    func pairLogits(_ r: Batch<Float>, _ ex: ContactExample, range: Range<Int>, training: Bool) -> [Float] {
+        let e = ContactExample.pairExtraWidth
+        pairs.first = Array(ex.pairFirst[range])
+        pairs.second = Array(ex.pairSecond[range])
+        pairs.extra = Array(ex.pairExtra[(range.lowerBound * e)..<(range.upperBound * e)])
+        pairs.extraWidth = e
         return head.forward(pairs.forward(r, training: training), training: training).values
     }
 
@@ -114,9 +125,19 @@ public final class ContactNetwork {
         _ = embed.backward(g)
     }
 
-    /// Probabilities, pairs × 8.
-    public func predict(_ ex: ContactExample) -> [Float] {
-        forward(ex, training: false).map { 1 / (1 + exp(-$0)) }
+    /// Probabilities, pairs × 8. Pairs go through the head in chunks, so a large complex (millions
+    /// of residue pairs) does not hold every pair's features at once.
+    public func predict(_ ex: ContactExample, chunk: Int = 65_536) -> [Float] {
+        let r = residueEmbeddings(ex, training: false)
+        var out: [Float] = []
+        out.reserveCapacity(ex.pairCount * 8)
+        var start = 0
+        while start < ex.pairCount {
+            let end = min(ex.pairCount, start + max(1, chunk))
+            out += pairLogits(r, ex, range: start..<end, training: false).map { 1 / (1 + exp(-$0)) }
+            start = end
+        }
+        return out
     }
 
     // MARK: Files

@@ -64,6 +64,17 @@ import Testing
         #expect(back.predict(ex) == a.predict(ex))
     }
 
+    @Test func chunkedPredictionEqualsOnePass() throws {
+        let config = small()
+        let network = ContactNetwork(config: config, seed: 4)
+        let ex = try example("structures/1A8O.pdb", config)
+        let whole = network.predict(ex, chunk: ex.pairCount)
+        let pieces = network.predict(ex, chunk: 97)
+        #expect(whole.count == pieces.count)
+        // Row-wise head, so only gemm blocking can differ: float rounding at most.
+        #expect(zip(whole, pieces).allSatisfy { abs($0 - $1) <= 1e-5 })
+    }
+
     @Test func metricsMatchHandComputedValues() {
         // Scores 0.9 (pos), 0.8 (neg), 0.7 (pos), 0.1 (neg): AUROC 3/4; AP = 0.5·1 + 0.5·(2/3).
         let m = ChannelMetrics(scores: [0.9, 0.8, 0.7, 0.1], labels: [true, false, true, false])
