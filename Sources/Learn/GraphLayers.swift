@@ -169,13 +169,13 @@ public final class GraphAttention<T: NNScalar>: Layer<T> {
         let n = x.rows, width = heads * channels, hc = channels
         var dz = [T](repeating: 0, count: n * width)
         var dScoreSource = [T](repeating: 0, count: n * heads), dScoreTarget = [T](repeating: 0, count: n * heads)
+        var dAlpha = [T](repeating: 0, count: graph.edgeCount)   // reused for every node and head
         for v in 0..<n {
             for c in 0..<width { bias.gradient[c] += g.values[v * width + c] }
             let lo = Int(graph.offsets[v]), hi = Int(graph.offsets[v + 1])
             for h in 0..<heads {
                 // dα_uv = g_v · z_u; softmax backward; LeakyReLU backward.
                 var weighted: T = 0
-                var dAlpha = [T](repeating: 0, count: hi - lo)
                 for e in lo..<hi {
                     let u = Int(graph.sources[e])
                     var d: T = 0
@@ -184,12 +184,12 @@ public final class GraphAttention<T: NNScalar>: Layer<T> {
                         d += gv * projected[u * width + h * hc + c]
                         dz[u * width + h * hc + c] += alpha[e * heads + h] * gv
                     }
-                    dAlpha[e - lo] = d
+                    dAlpha[e] = d
                     weighted += alpha[e * heads + h] * d
                 }
                 for e in lo..<hi {
                     let u = Int(graph.sources[e])
-                    var de = alpha[e * heads + h] * (dAlpha[e - lo] - weighted)
+                    var de = alpha[e * heads + h] * (dAlpha[e] - weighted)
                     if logits[e * heads + h] <= 0 { de *= negativeSlope }
                     dScoreSource[u * heads + h] += de
                     dScoreTarget[v * heads + h] += de
