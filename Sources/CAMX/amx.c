@@ -3,45 +3,10 @@
 // only after betseq_amx_available() said yes, so other CPUs never execute these instructions.
 #include "betseq_amx.h"
 
-#include <string.h>
 #include <stdlib.h>
-
-#if defined(__x86_64__)
-#include <immintrin.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/syscall.h>
-#include <cpuid.h>
 
-#define ARCH_REQ_XCOMP_PERM 0x1023
-#define XFEATURE_XTILEDATA 18
-
-typedef struct {
-    uint8_t palette;
-    uint8_t start_row;
-    uint8_t reserved[14];
-    uint16_t colsb[16];
-    uint8_t rows[16];
-} __attribute__((packed)) tile_config;
-
-static int amx_state = -1;
-
-int betseq_amx_available(void) {
-    if (amx_state >= 0) return amx_state;
-    unsigned a, b, c, d;
-    int ok = 0;
-    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
-        int amx_bf16 = (d >> 22) & 1, amx_tile = (d >> 24) & 1, avx512f = (b >> 16) & 1;
-        unsigned a1 = 0, b1, c1, d1;
-        __get_cpuid_count(7, 1, &a1, &b1, &c1, &d1);
-        int avx512_bf16 = (a1 >> 5) & 1;
-        ok = amx_bf16 && amx_tile && avx512f && avx512_bf16;
-    }
-    if (ok && syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) != 0) ok = 0;
-    amx_state = ok;
-    return ok;
-}
-
+// Shared by the AMX path and the fallbacks.
 static inline int round_up(int v, int to) { return (v + to - 1) / to * to; }
 
 uint16_t betseq_bf16(float f) {
@@ -77,6 +42,43 @@ void betseq_amx_pack(const float *w, int k, int n, uint16_t *packed) {
                     }
         }
 }
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <cpuid.h>
+
+#define ARCH_REQ_XCOMP_PERM 0x1023
+#define XFEATURE_XTILEDATA 18
+
+typedef struct {
+    uint8_t palette;
+    uint8_t start_row;
+    uint8_t reserved[14];
+    uint16_t colsb[16];
+    uint8_t rows[16];
+} __attribute__((packed)) tile_config;
+
+static int amx_state = -1;
+
+int betseq_amx_available(void) {
+    if (amx_state >= 0) return amx_state;
+    unsigned a, b, c, d;
+    int ok = 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) {
+        int amx_bf16 = (d >> 22) & 1, amx_tile = (d >> 24) & 1, avx512f = (b >> 16) & 1;
+        unsigned a1 = 0, b1, c1, d1;
+        __get_cpuid_count(7, 1, &a1, &b1, &c1, &d1);
+        int avx512_bf16 = (a1 >> 5) & 1;
+        ok = amx_bf16 && amx_tile && avx512f && avx512_bf16;
+    }
+    if (ok && syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) != 0) ok = 0;
+    amx_state = ok;
+    return ok;
+}
+
+
 
 // Scale, shift, ReLU and conversion of a 16 × 16 float block into y (bf16).
 #define AMX_TARGET __attribute__((target("amx-tile,amx-bf16,avx512f,avx512bw,avx512vl,avx512bf16")))
@@ -173,16 +175,6 @@ AMX_TARGET void betseq_bf16_rows_dot(const uint16_t *x, int rows, int k, int ldx
 #else
 // Not x86-64: no AMX; callers check betseq_amx_available() first.
 int betseq_amx_available(void) { return 0; }
-static inline int round_up(int v, int to) { return (v + to - 1) / to * to; }
-size_t betseq_amx_packed_size(int k, int n) { return (size_t)round_up(k, 32) * (size_t)round_up(n, 16); }
-uint16_t betseq_bf16(float f) {
-    uint32_t u;
-    memcpy(&u, &f, 4);
-    if ((u & 0x7fffffff) > 0x7f800000) return (uint16_t)((u >> 16) | 0x40);
-    u += 0x7fff + ((u >> 16) & 1);
-    return (uint16_t)(u >> 16);
-}
-void betseq_amx_pack(const float *w, int k, int n, uint16_t *packed) { (void)w; (void)k; (void)n; (void)packed; }
 void betseq_amx_layer(const uint16_t *x, int m, int kp, const uint16_t *packed, int n, const float *scale, const float *shift,
                       int relu, uint16_t *y, int ldy) {
     (void)x; (void)m; (void)kp; (void)packed; (void)n; (void)scale; (void)shift; (void)relu; (void)y; (void)ldy;
@@ -190,7 +182,7 @@ void betseq_amx_layer(const uint16_t *x, int m, int kp, const uint16_t *packed, 
 void betseq_bf16_rows_dot(const uint16_t *x, int rows, int k, int ldx, const float *w, float bias, float *out) {
     for (int r = 0; r < rows; r++) {
         float sum = 0;
-        for (int i = 0; i < k; i++) { uint32_t u = (uint32_t)x[(size_t)r * ldx + i] << 16; float f; memcpy(&f, &u, 4); sum += f * w[i]; }
+        for (int i = 0; i < k; i++) sum += bf16_to_float(x[(size_t)r * ldx + i]) * w[i];
         out[r] = sum + bias;
     }
 }
