@@ -134,11 +134,8 @@ public func writeLinearModel(_ analysis: LinearAnalysis, path: String, provenanc
     guard var object = try JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any] else {
         throw InputError(.cannotWrite, file: path, "could not encode the model")
     }
-    func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
     var metrics: [String: Any] = [:]
-    for (name, m) in analysis.metrics {
-        metrics[name] = ["rows": m.rows, "r2": number(m.r2), "pearson_r2": number(m.pearsonR2), "rmse": number(m.rmse)]
-    }
+    for (name, m) in analysis.metrics { metrics[name] = m.json }
     object["linear_model"] = [
         "features": fit.layout.set.rawValue,
         "feature_pairs": fit.layout.pairs.map { [$0.0 + 1, $0.1 + 1] },
@@ -152,11 +149,7 @@ public func writeLinearModel(_ analysis: LinearAnalysis, path: String, provenanc
         "metrics": metrics,
         "provenance": provenance,
     ] as [String: Any]
-    var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    data.append(10)
-    let out = try OutputFile(path: path)
-    try data.withUnsafeBytes { try out.write($0) }
-    try out.finish()
+    try writeJSONFile(object, path: path)
 }
 
 /// The mononucleotide main effects (sum-to-zero coding of the whole model) as an energy-matrix

@@ -324,3 +324,11 @@ public struct FitMetrics: Sendable, Equatable {
         rmse = (ssRes / n).squareRoot()
     }
 }
+
+extension FitMetrics {
+    /// `rows`, `r2`, `pearson_r2`, `rmse` for model metadata (non-finite values as null).
+    public var json: [String: Any] {
+        func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
+        return ["rows": rows, "r2": number(r2), "pearson_r2": number(pearsonR2), "rmse": number(rmse)]
+    }
+}

@@ -178,11 +178,7 @@ public final class DDGNetwork {
             "parameters": ParameterStore.encode(ParameterStore.flatten(net.parameters + net.buffers)),
             "metadata": metadata,
         ]
-        var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        data.append(10)
-        let out = try OutputFile(path: path)
-        try data.withUnsafeBytes { try out.write($0) }
-        try out.finish()
+        try writeJSONFile(object, path: path)
     }
 
     public static func isNeuralModel(_ data: Data) -> Bool {

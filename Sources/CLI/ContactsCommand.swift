@@ -73,10 +73,7 @@ struct ContactsMap: ParsableCommand {
                     return (a, b)
                 }.sorted { $0 < $1 })
             }
-            let file = try OutputFile(path: svg)
-            try Array(contactMapPanels(title: URL(fileURLWithPath: structure).lastPathComponent, labels: labels, panels: panels).utf8)
-                .withUnsafeBytes { try file.write($0) }
-            try file.finish()
+            try writeFile(contactMapPanels(title: URL(fileURLWithPath: structure).lastPathComponent, labels: labels, panels: panels).utf8, path: svg)
         }
         let graph = CovalentGraph(s)
         if !graph.chainBreaks.isEmpty || !graph.missingAtoms.isEmpty {

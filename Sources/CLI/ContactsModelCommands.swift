@@ -178,10 +178,7 @@ struct ContactsPredict: ParsableCommand {
             let panels = ContactChannel.allCases.map { ch in
                 (ch.code, (0..<ex.pairCount).map { q in (Int(ex.pairFirst[q]), Int(ex.pairSecond[q]), Double(p[q * 8 + ch.rawValue])) })
             }
-            let file = try OutputFile(path: svg)
-            try Array(probabilityMapPanels(title: URL(fileURLWithPath: structure).lastPathComponent, labels: ex.residueLabels, panels: panels).utf8)
-                .withUnsafeBytes { try file.write($0) }
-            try file.finish()
+            try writeFile(probabilityMapPanels(title: URL(fileURLWithPath: structure).lastPathComponent, labels: ex.residueLabels, panels: panels).utf8, path: svg)
         }
         printErr("\(ex.residueLabels.count) residues, \(ex.tokens.count) atoms, \(ex.pairCount) pairs; wrote \(out)")
     }
@@ -226,10 +223,7 @@ struct ContactsEval: ParsableCommand {
         if let svg {
             let curves = ContactChannel.allCases.map { ch in (ch.code, metrics[ch.rawValue].curve.map { ($0.recall, $0.precision) },
                                                               baseline[ch.rawValue].curve.map { ($0.recall, $0.precision) }) }
-            let file = try OutputFile(path: svg)
-            try Array(precisionRecallPanels(title: "\(URL(fileURLWithPath: model).lastPathComponent) on \(examples.count) structures", curves: curves).utf8)
-                .withUnsafeBytes { try file.write($0) }
-            try file.finish()
+            try writeFile(precisionRecallPanels(title: "\(URL(fileURLWithPath: model).lastPathComponent) on \(examples.count) structures", curves: curves).utf8, path: svg)
         }
         printErr(String(format: "%d structures; mean AUPRC %.4f (sequence-separation baseline %.4f); wrote %@",
                         examples.count, meanAUPRC(metrics), meanAUPRC(baseline), out))

@@ -116,11 +116,7 @@ struct FitNN: ParsableCommand {
         let heldOut = heldOutMetrics(network, data: data, rows: training.split.test, threads: threads)
         printErr(String(format: "test rows vs measured ΔΔG: R² %.4f, Pearson r² %.4f, RMSE %.4f (%d rows)",
                         heldOut.r2, heldOut.pearsonR2, heldOut.rmse, heldOut.rows))
-        func entry(_ m: FitMetrics) -> [String: Any] {
-            ["rows": m.rows, "r2": m.r2.isFinite ? m.r2 : NSNull(), "pearson_r2": m.pearsonR2.isFinite ? m.pearsonR2 : NSNull(),
-             "rmse": m.rmse.isFinite ? m.rmse : NSNull()]
-        }
-        var metrics: [String: Any] = ["test": entry(heldOut)]
+        var metrics: [String: Any] = ["test": heldOut.json]
         if let truth {
             let t = try SequenceTable.read(path: truth, required: ["ddg_true"])
             guard t.length == length, length <= 12 else {

@@ -203,9 +203,7 @@ struct SimulateRun: ParsableCommand {
         }
         var meta = try result.metadata(extra: ["fastq": fastq, "errors": errors, "counts": reads ? "reads" : "distinct_umis"])
         meta.append(10)
-        let metaFile = try OutputFile(path: "\(dir)/simulation.json")
-        try meta.withUnsafeBytes { try metaFile.write($0) }
-        try metaFile.finish()
+        try writeFile(meta, path: "\(dir)/simulation.json")
 
         let b = result.binding
         printErr("species: \(landscape.count)  landscape: \(landscape.origin)  ΔΔG sd: \(String(format: "%.3f", standardDeviation(landscape.ddg))) kcal/mol")
@@ -282,9 +280,7 @@ struct SimulateSweep: ParsableCommand {
                 ChartSeries(name: "r² ratio (published)", color: "#7570b3",
                             points: zip(x, points.map { median($0.replicates.map(\.r2Ratio)) }).map { ($0, $1) }, dashed: true),
             ])
-        let svg = try TextWriter(path: svgPath)
-        try svg.write(chart)
-        try svg.finish()
+        try writeFile(chart.utf8, path: svgPath)
         printErr("    depth  reads/seq  seen_both   r2_ddg  r2_ratio")
         for (p, r) in zip(points, r2) {
             printErr(String(format: "%9.3g  %9.3g  %9.4f  %7.4f  %8.4f", Double(p.depth), p.meanReadsPerSequence,

@@ -153,11 +153,7 @@ public final class ContactNetwork {
             "parameters": ParameterStore.encode(ParameterStore.flatten(parameters + buffers)),
             "metadata": metadata,
         ]
-        var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-        data.append(10)
-        let out = try OutputFile(path: path)
-        try data.withUnsafeBytes { try out.write($0) }
-        try out.finish()
+        try writeJSONFile(object, path: path)
     }
 
     public static func load(path: String) throws -> ContactNetwork {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 
 /// A file that appears under its name only when complete: bytes go to a hidden temporary file in
 /// the same directory, renamed over the destination by `finish()`. If the writer is dropped
@@ -269,3 +270,17 @@ public struct SequenceSpeller: Sendable {
     }
 }
 
+
+/// Writes bytes to `path` atomically (temporary file, then rename; `-` is standard output).
+public func writeFile(_ bytes: some Sequence<UInt8>, path: String) throws {
+    let out = try OutputFile(path: path)
+    try Array(bytes).withUnsafeBytes { try out.write($0) }
+    try out.finish()
+}
+
+/// Writes a JSON object pretty-printed with sorted keys and a final newline, atomically.
+public func writeJSONFile(_ object: Any, path: String) throws {
+    var data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    data.append(10)
+    try writeFile(data, path: path)
+}
