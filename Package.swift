@@ -1,14 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers point down only: CLI -> Report -> {Affinity, Simulate, Contacts} -> {SequenceIO, Learn} -> C shims.
+// Layers point down only (each folder is named after its module):
+//   betseq (CLI) -> Pipeline -> Report -> Simulate -> Affinity -> Sequence -> IO -> CZlib, CISAL
+//   Contacts -> Learn -> IO;  Affinity -> Learn -> CBLAS, CAMX;  Simulate -> CGSL
+// IO knows no biology (bytes, gzip, atomic outputs, TSV/JSON helpers, jobs, errors); Sequence is
+// reads, designs and counting; Affinity holds every binding-energy model; Learn the numerical
+// machinery both model families train with. The CLI imports no C shim and no Learn.
 let package = Package(
     name: "BETSeq",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "betseq", targets: ["betseq"]),
-        .library(name: "SequenceIO", targets: ["SequenceIO"]),
-        .library(name: "Affinity", targets: ["Affinity"]),
+        .library(name: "BETSeqKit", targets: ["IO", "Sequence", "Learn", "Affinity", "Simulate", "Contacts", "Report", "Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,31 +33,36 @@ let package = Package(
         // AMX (bf16 tiles) for network inference; target attributes per function, no global flags.
         .target(name: "CAMX", path: "Sources/CAMX"),
 
-        .target(name: "SequenceIO", dependencies: ["CZlib", "CISAL"], path: "Sources/Sequence",
+        .target(name: "IO", dependencies: ["CZlib", "CISAL"], path: "Sources/IO",
+                swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
+        .target(name: "Sequence", dependencies: ["IO"], path: "Sources/Sequence",
                 swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]),
         // Layers are generic (Float to train, Double for gradient checks): cross-module optimisation
         // lets Affinity specialise them for Float instead of running generic code per element.
-        .target(name: "Learn", dependencies: ["CBLAS"], path: "Sources/Learn",
+        .target(name: "Learn", dependencies: ["IO", "CBLAS", "CAMX"], path: "Sources/Learn",
                 swiftSettings: [.unsafeFlags(["-cross-module-optimization", "-Ounchecked"], .when(configuration: .release))]),
-        .target(name: "Affinity", dependencies: ["SequenceIO", "Learn", "CAMX"], path: "Sources/Affinity"),
-        .target(name: "Simulate", dependencies: ["SequenceIO", "CGSL"], path: "Sources/Simulate"),
-        .target(name: "Contacts", dependencies: ["SequenceIO", "Learn"], path: "Sources/Contacts"),
-        // Report presents Affinity's models (it sits above Affinity, below the CLI).
-        .target(name: "Report", dependencies: ["Affinity", "SequenceIO"], path: "Sources/Report"),
+        .target(name: "Affinity", dependencies: ["IO", "Sequence", "Learn"], path: "Sources/Affinity"),
+        .target(name: "Simulate", dependencies: ["IO", "Sequence", "Affinity", "Learn", "CGSL"], path: "Sources/Simulate"),
+        .target(name: "Contacts", dependencies: ["IO", "Learn"], path: "Sources/Contacts"),
+        // Report presents typed results of the science modules (it sits above them, below Pipeline).
+        .target(name: "Report", dependencies: ["IO", "Sequence", "Affinity", "Simulate", "Contacts", "Learn"], path: "Sources/Report"),
+        // Multi-step runs (the pipeline, the demo) call the library steps directly.
+        .target(name: "Pipeline", dependencies: ["IO", "Sequence", "Affinity", "Simulate", "Report"], path: "Sources/Pipeline"),
         .executableTarget(
             name: "betseq",
             dependencies: [
-                "SequenceIO", "Learn", "Affinity", "Simulate", "Contacts", "Report",
+                "IO", "Sequence", "Affinity", "Simulate", "Contacts", "Report", "Pipeline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI"),
 
-        .testTarget(name: "SequenceIOTests", dependencies: ["SequenceIO"], path: "Tests/SequenceIOTests"),
-        .testTarget(name: "AffinityTests", dependencies: ["Affinity", "SequenceIO", "Learn"], path: "Tests/AffinityTests"),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "SequenceIO"], path: "Tests/SimulateTests"),
-        .testTarget(name: "ContactsTests", dependencies: ["Contacts", "SequenceIO", "Learn"], path: "Tests/ContactsTests"),
+        .testTarget(name: "IOTests", dependencies: ["IO"], path: "Tests/IOTests"),
+        .testTarget(name: "SequenceTests", dependencies: ["Sequence", "IO"], path: "Tests/SequenceTests"),
+        .testTarget(name: "AffinityTests", dependencies: ["Affinity", "Sequence", "IO", "Learn"], path: "Tests/AffinityTests"),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Affinity", "Sequence", "IO"], path: "Tests/SimulateTests"),
+        .testTarget(name: "ContactsTests", dependencies: ["Contacts", "IO", "Learn"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], path: "Tests/ReportTests"),
-        .testTarget(name: "CLITests", dependencies: ["betseq", "CZlib"], path: "Tests/CLITests"),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Affinity", "Simulate", "IO"], path: "Tests/ReportTests"),
+        .testTarget(name: "CLITests", dependencies: ["betseq", "IO"], path: "Tests/CLITests"),
     ]
 )

@@ -1,7 +1,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import SequenceIO
+import IO
+import Sequence
 
 /// Options for `estimateDDG`.
 public struct DDGOptions: Sendable {
@@ -44,14 +45,14 @@ public struct DDGResult: Sendable {
 public func estimateDDG(_ table: CountTable, bound: [String], reference: [String],
                         options: DDGOptions = .init(), file: String = "count table") throws -> DDGResult {
     guard !bound.isEmpty, bound.count == reference.count else {
-        throw InputError(.invalidOption, file: file,
+        throw BETSeqError(.invalidOption, file: file,
                          "give one reference column per bound column (\(bound.count) bound, \(reference.count) reference)")
     }
     guard options.pseudocount >= 0, options.pseudocount.isFinite else {
-        throw InputError(.invalidOption, file: file, "pseudocount must be a finite number ≥ 0")
+        throw BETSeqError(.invalidOption, file: file, "pseudocount must be a finite number ≥ 0")
     }
     guard options.rt > 0, options.rt.isFinite else {
-        throw InputError(.invalidOption, file: file, "RT must be positive")
+        throw BETSeqError(.invalidOption, file: file, "RT must be positive")
     }
     let pairs = try zip(bound, reference).map { (try table.column($0, file: file), try table.column($1, file: file)) }
     let c = options.pseudocount
@@ -62,7 +63,7 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
         let totalB = b.reduce(0.0) { $0 + Double($1) + c }
         let totalU = u.reduce(0.0) { $0 + Double($1) + c }
         guard totalB > 0, totalU > 0 else {
-            throw InputError(.invalidOption, file: file, "a bound or reference column has no counts at all")
+            throw BETSeqError(.invalidOption, file: file, "a bound or reference column has no counts at all")
         }
         let offset = log(totalU) - log(totalB)
         for r in 0..<rows {

@@ -1,4 +1,5 @@
-import SequenceIO
+import IO
+import Sequence
 
 /// Which terms a linear ΔΔG model has.
 public enum FeatureSet: String, Sendable, CaseIterable {

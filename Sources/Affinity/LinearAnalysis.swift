@@ -1,6 +1,7 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
+import Sequence
 
 /// How rows are held out to measure a fit.
 public enum SplitPlan: Sendable, Equatable {
@@ -29,7 +30,7 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
                           truth: [Double]? = nil) throws -> LinearAnalysis {
     let n = keys.count
     guard n == target.count, n == weights.count else {
-        throw InputError(.invalidOption, file: "fit", "keys, targets and weights differ in length")
+        throw BETSeqError(.invalidOption, file: "fit", "keys, targets and weights differ in length")
     }
     // A seeded permutation of the rows (Fisher–Yates).
     var order = Array(0..<n)
@@ -38,7 +39,7 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
         for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
     }
     if let truth, truth.count != 1 << (2 * layout.length) {
-        throw InputError(.invalidOption, file: "--truth", "the truth must cover the 4^\(layout.length) sequences of the design")
+        throw BETSeqError(.invalidOption, file: "--truth", "the truth must cover the 4^\(layout.length) sequences of the design")
     }
     func metrics(_ rows: ArraySlice<Int>, _ predicted: Predictor) -> FitMetrics {
         FitMetrics(target: rows.map { target[$0] }, prediction: rows.map { predicted(keys[$0]) })
@@ -61,7 +62,7 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
     switch split {
     case .holdout(let trainShare, let validationShare):
         guard trainShare > 0, validationShare >= 0, trainShare + validationShare <= 1 else {
-            throw InputError(.invalidOption, file: "--split", "fractions must be ≥ 0 with train > 0 and a sum ≤ 1")
+            throw BETSeqError(.invalidOption, file: "--split", "fractions must be ≥ 0 with train > 0 and a sum ≤ 1")
         }
         let nTrain = Int((trainShare * Double(n)).rounded()), nVal = Int((validationShare * Double(n)).rounded())
         let train = order[0..<nTrain], val = order[nTrain..<min(n, nTrain + nVal)], test = order[min(n, nTrain + nVal)...]
@@ -74,7 +75,7 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
         if let l = libraryMetrics(predicted) { results.append(("truth_library", l)) }
         description = "holdout \(train.count)/\(val.count)/\(test.count) rows (seed \(seed))"
     case .folds(let k):
-        guard k >= 2, k <= n else { throw InputError(.invalidOption, file: "--folds", "need 2 ≤ k ≤ rows") }
+        guard k >= 2, k <= n else { throw BETSeqError(.invalidOption, file: "--folds", "need 2 ≤ k ≤ rows") }
         var outOfFold = [Double](repeating: .nan, count: n)
         for f in 0..<k {
             let trainRows = order.indices.filter { $0 % k != f }.map { order[$0] }
@@ -132,7 +133,7 @@ public func writeLinearModel(_ analysis: LinearAnalysis, path: String, provenanc
     var model = fit.model
     model.description = "linear \(fit.layout.set.rawValue) model (\(fit.layout.parameterCount) parameters), \(fit.coding.name)"
     guard var object = try JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any] else {
-        throw InputError(.cannotWrite, file: path, "could not encode the model")
+        throw BETSeqError(.cannotWrite, file: path, "could not encode the model")
     }
     var metrics: [String: Any] = [:]
     for (name, m) in analysis.metrics { metrics[name] = m.json }

@@ -1,6 +1,7 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
+import Sequence
 
 /// Options of a linear ΔΔG fit.
 public struct LinearFitOptions: Sendable {
@@ -189,15 +190,15 @@ func rowNormalEquations(layout: FeatureLayout, keys: [UInt64], target: [Double],
 public func fitLinear(keys: [UInt64], target: [Double], weights: [Double], rows: [Int]? = nil,
                       layout: FeatureLayout, options: LinearFitOptions = .init()) throws -> LinearFit {
     guard layout.length >= 1, layout.length <= 32 else {
-        throw InputError(.invalidOption, file: "fit", "linear fits support 1 to 32 variable bases, not \(layout.length)")
+        throw BETSeqError(.invalidOption, file: "fit", "linear fits support 1 to 32 variable bases, not \(layout.length)")
     }
     guard options.ridge >= 0, options.ridge.isFinite else {
-        throw InputError(.invalidOption, file: "fit", "--ridge must be a finite number ≥ 0")
+        throw BETSeqError(.invalidOption, file: "fit", "--ridge must be a finite number ≥ 0")
     }
     let clock = Date()
     let selected = rows ?? Array(keys.indices)
     let used = selected.count
-    guard used > 0 else { throw InputError(.invalidOption, file: "fit", "no rows to fit") }
+    guard used > 0 else { throw BETSeqError(.invalidOption, file: "fit", "no rows to fit") }
     let gram: [Double], rhs: [Double]
     if layout.length <= 12 {
         // Per-sequence sums over the 4^L library, then marginals (cost independent of the rows).
@@ -234,7 +235,7 @@ public func fitLinear(keys: [UInt64], target: [Double], weights: [Double], rows:
         beta = x
     } else {
         guard let (x, null) = SymmetricSolver.pseudoSolve(a, b, n: n) else {
-            throw InputError(.invalidOption, file: "fit", "the normal equations could not be solved")
+            throw BETSeqError(.invalidOption, file: "fit", "the normal equations could not be solved")
         }
         beta = x
         solver = "eigen"

@@ -1,6 +1,7 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
+import Sequence
 
 /// What the network is trained on.
 public enum Likelihood: String, Sendable, CaseIterable {
@@ -72,19 +73,7 @@ public final class DDGNetwork {
     /// One-hot rows for sequence keys (A, C, G, T per position, position 1 first).
     func encode(_ keys: ArraySlice<UInt64>) -> Batch<Float> { Self.encode(keys, length: length) }
 
-    static func encode(_ keys: ArraySlice<UInt64>, length: Int) -> Batch<Float> {
-        let columns = 4 * length
-        var x = Batch<Float>(zeros: keys.count, columns)
-        x.values.withUnsafeMutableBufferPointer { v in
-            for (r, key) in keys.enumerated() {
-                for p in 0..<length {
-                    let base = Int((key >> UInt64(2 * (length - 1 - p))) & 3)
-                    v[r * columns + 4 * p + base] = 1
-                }
-            }
-        }
-        return x
-    }
+    static func encode(_ keys: ArraySlice<UInt64>, length: Int) -> Batch<Float> { OneHot.encode(keys, length: length) }
 
     /// Raw network outputs in evaluation mode, on `threads` threads.
     ///
@@ -131,7 +120,7 @@ public final class DDGNetwork {
     private var amxCache: AMXNetwork??
     func amxNetwork() -> AMXNetwork? {
         if let cached = amxCache { return cached }
-        let built = AMXNetwork(self)
+        let built = AMXNetwork(layers: net.layers, length: length)
         amxCache = .some(built)
         return built
     }
@@ -158,7 +147,7 @@ public final class DDGNetwork {
     /// Every sequence of the variable region, mean-centred (as the paper reports them).
     public func predictAll(threads: Int = 1, precision: InferencePrecision = .float32) throws -> [Double] {
         guard length <= 12 else {
-            throw InputError(.invalidOption, file: "predict", "--all needs at most 12 variable bases")
+            throw BETSeqError(.invalidOption, file: "predict", "--all needs at most 12 variable bases")
         }
         var all = predict((0..<(UInt64(1) << UInt64(2 * length))).map { $0 }, threads: threads, precision: precision)
         let mean = all.reduce(0, +) / Double(all.count)
@@ -188,11 +177,11 @@ public final class DDGNetwork {
 
     public static func load(path: String) throws -> DDGNetwork {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.cannotOpen, file: path, "cannot read the model")
+            throw BETSeqError(.cannotOpen, file: path, "cannot read the model")
         }
         guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               o["format"] as? String == formatName else {
-            throw InputError(.malformedTable, file: path, "not a \(formatName) file")
+            throw BETSeqError(.malformedTable, file: path, "not a \(formatName) file")
         }
         guard let length = o["length"] as? Int, (1...32).contains(length),
               let widths = o["widths"] as? [Int], widths.allSatisfy({ $0 >= 1 }),
@@ -200,11 +189,11 @@ public final class DDGNetwork {
               let likelihood = (o["likelihood"] as? String).flatMap(Likelihood.init(rawValue:)),
               let rt = o["rt"] as? Double,
               let text = o["parameters"] as? String, let flat = ParameterStore.decode(text) else {
-            throw InputError(.malformedTable, file: path, "missing or invalid length, widths, dropout, likelihood, rt or parameters")
+            throw BETSeqError(.malformedTable, file: path, "missing or invalid length, widths, dropout, likelihood, rt or parameters")
         }
         let network = DDGNetwork(length: length, widths: widths, dropout: dropout, likelihood: likelihood, rt: rt, seed: 0)
         guard ParameterStore.restore(flat, into: network.net.parameters + network.net.buffers) else {
-            throw InputError(.malformedTable, file: path, "the parameters do not fit the architecture")
+            throw BETSeqError(.malformedTable, file: path, "the parameters do not fit the architecture")
         }
         return network
     }
@@ -263,13 +252,13 @@ public struct NeuralTraining: Sendable {
 public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptions,
                          log: (String) -> Void = { _ in }) throws -> (DDGNetwork, NeuralTraining) {
     let n = data.keys.count
-    guard n >= 10 else { throw InputError(.invalidOption, file: "fit nn", "need at least 10 rows, got \(n)") }
+    guard n >= 10 else { throw BETSeqError(.invalidOption, file: "fit nn", "need at least 10 rows, got \(n)") }
     guard o.batchSize >= 2, o.maxEpochs >= 1, o.patience >= 1, o.threads >= 1, !o.widths.isEmpty,
           o.widths.allSatisfy({ $0 >= 1 }), (0..<1).contains(o.dropout) else {
-        throw InputError(.invalidOption, file: "fit nn", "batch size ≥ 2, epochs, patience, threads ≥ 1, widths ≥ 1 and dropout in [0, 1) are required")
+        throw BETSeqError(.invalidOption, file: "fit nn", "batch size ≥ 2, epochs, patience, threads ≥ 1, widths ≥ 1 and dropout in [0, 1) are required")
     }
     if o.likelihood != .ratio && (data.bound.count != n || data.reference.count != n) {
-        throw InputError(.invalidOption, file: "fit nn", "count likelihoods need bound and reference counts")
+        throw BETSeqError(.invalidOption, file: "fit nn", "count likelihoods need bound and reference counts")
     }
     NumericEnvironment.flushDenormals()
     NumericEnvironment.setThreads(o.threads)
@@ -354,7 +343,7 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
         let seconds = Date().timeIntervalSince(clock)
         let (vLoss, vRMSE) = validation()
         guard vLoss.isFinite else {
-            throw InputError(.invalidOption, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
+            throw BETSeqError(.invalidOption, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
         }
         let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, steps)), validationLoss: vLoss,
                                  validationRMSE: vRMSE, learningRate: optimizer.learningRate, seconds: seconds)

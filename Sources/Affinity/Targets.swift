@@ -1,5 +1,6 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// Fitting targets read from a table keyed by sequence.
 public struct TargetRows: Sendable {
@@ -18,7 +19,7 @@ public struct TargetRows: Sendable {
         let header = try SequenceTable.header(path: path)
         let name = target ?? (header.contains("ddg") ? "ddg" : header.contains("ddg_true") ? "ddg_true" : "")
         guard !name.isEmpty else {
-            throw InputError(.malformedTable, file: path,
+            throw BETSeqError(.malformedTable, file: path,
                              "no 'ddg' or 'ddg_true' column; name the target with --target, or give --bound and --reference")
         }
         let table = try SequenceTable.read(path: path, required: [name], optional: weighted ? [seColumn] : [])

@@ -2,7 +2,8 @@ import ArgumentParser
 import Contacts
 import Foundation
 import Report
-import SequenceIO
+import IO
+import Sequence
 
 struct ContactsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

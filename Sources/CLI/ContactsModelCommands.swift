@@ -2,7 +2,8 @@ import ArgumentParser
 import Contacts
 import Foundation
 import Report
-import SequenceIO
+import IO
+import Sequence
 
 /// Structure paths from a list file: one per line, '#' comments and blank lines skipped, relative
 /// paths taken relative to the list's folder.
@@ -10,7 +11,7 @@ func structureList(_ path: String) throws -> [String] {
     let text = String(decoding: try readAllBytes(path: path), as: UTF8.self)
     let folder = (path as NSString).deletingLastPathComponent
     let entries = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-    guard !entries.isEmpty else { throw InputError(.malformedTable, file: path, "no structures listed") }
+    guard !entries.isEmpty else { throw BETSeqError(.malformedTable, file: path, "no structures listed") }
     return entries.map { $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
 }
 

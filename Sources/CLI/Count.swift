@@ -1,5 +1,6 @@
 import ArgumentParser
-import SequenceIO
+import IO
+import Sequence
 
 struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import Affinity
 import ArgumentParser
-import SequenceIO
+import IO
+import Sequence
 
 struct DDG: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,8 @@ import Affinity
 import ArgumentParser
 import Foundation
 import Learn
-import SequenceIO
+import IO
+import Sequence
 
 struct Fit: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -151,11 +152,11 @@ struct FitLinear: ParsableCommand {
         var truthLandscape: [Double]?
         if let truth {
             guard template.variableLength <= 12 else {
-                throw InputError(.invalidOption, file: truth, "--truth needs a design of at most 12 variable bases (a full landscape)")
+                throw BETSeqError(.invalidOption, file: truth, "--truth needs a design of at most 12 variable bases (a full landscape)")
             }
             let t = try SequenceTable.read(path: truth, required: ["ddg_true"])
             guard t.length == template.variableLength else {
-                throw InputError(.malformedTable, file: truth, "truth sequences have \(t.length) bases, not \(template.variableLength)")
+                throw BETSeqError(.malformedTable, file: truth, "truth sequences have \(t.length) bases, not \(template.variableLength)")
             }
             var land = [Double](repeating: .nan, count: 1 << (2 * t.length))
             let values = t.column("ddg_true") ?? []
@@ -212,7 +213,7 @@ extension Predict {
         } else if let sequences {
             let table = try SequenceTable.read(path: sequences, required: [])
             guard table.length == network.length else {
-                throw InputError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(network.length)")
+                throw BETSeqError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(network.length)")
             }
             // Centred like --all: subtract the library mean when the library can be enumerated.
             let centre = network.length <= 12 ? network.predict((0..<(UInt64(1) << UInt64(2 * network.length))).map { $0 }, threads: threads, precision: precision).reduce(0, +) / Double(1 << (2 * network.length)) : 0
@@ -225,9 +226,9 @@ extension Predict {
 }
 
 func checkLength(_ length: Int, _ design: DesignTemplate, file: String) throws {
-    guard length > 0 else { throw InputError(.malformedTable, file: file, "no rows to fit") }
+    guard length > 0 else { throw BETSeqError(.malformedTable, file: file, "no rows to fit") }
     guard length == design.variableLength else {
-        throw InputError(.malformedTable, file: file,
+        throw BETSeqError(.malformedTable, file: file,
                          "sequences have \(length) bases but the design has \(design.variableLength) variable bases (--design)")
     }
 }
@@ -264,7 +265,7 @@ struct Predict: ParsableCommand {
         }
         let energy = try EnergyModel.read(path: model)
         guard energy.length <= 16 else {
-            throw InputError(.invalidOption, file: model, "predict handles models of up to 16 positions, not \(energy.length)")
+            throw BETSeqError(.invalidOption, file: model, "predict handles models of up to 16 positions, not \(energy.length)")
         }
         guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
         let speller = SequenceSpeller(length: energy.length)
@@ -281,7 +282,7 @@ struct Predict: ParsableCommand {
         } else if let sequences {
             let table = try SequenceTable.read(path: sequences, required: [])
             guard table.length == energy.length else {
-                throw InputError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(energy.length)")
+                throw BETSeqError(.malformedTable, file: sequences, "sequences have \(table.length) bases; the model has \(energy.length)")
             }
             let landscape = energy.length <= 12 ? try energy.landscape() : nil
             var codes = [UInt8](repeating: 0, count: energy.length)

@@ -1,7 +1,8 @@
 import Affinity
 import ArgumentParser
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 struct FitNN: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,7 +110,7 @@ struct FitNN: ParsableCommand {
             data = NeuralData(keys: keys, target: ys, weights: nil, bound: bs, reference: us)
             length = t.length
         }
-        guard length >= 1 else { throw InputError(.malformedTable, file: table, "no rows") }
+        guard length >= 1 else { throw BETSeqError(.malformedTable, file: table, "no rows") }
         printErr("fit nn: \(data.keys.count) rows, \(length) positions, \(lk.rawValue) likelihood, \(opt.rawValue), batch \(batchSize), layers \(layers), threads \(threads)")
         let (network, training) = try trainNetwork(data, length: length, options: o) { printErr($0) }
 
@@ -120,7 +121,7 @@ struct FitNN: ParsableCommand {
         if let truth {
             let t = try SequenceTable.read(path: truth, required: ["ddg_true"])
             guard t.length == length, length <= 12 else {
-                throw InputError(.malformedTable, file: truth, "truth sequences must have the model's \(length) bases (≤ 12)")
+                throw BETSeqError(.malformedTable, file: truth, "truth sequences must have the model's \(length) bases (≤ 12)")
             }
             var land = [Double](repeating: .nan, count: 1 << (2 * length))
             for (k, v) in zip(t.keys, t.column("ddg_true") ?? []) { land[Int(k)] = v }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 struct Pipeline: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import Report
-import SequenceIO
+import IO
+import Sequence
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,8 @@ import Affinity
 import ArgumentParser
 import Foundation
 import Report
-import SequenceIO
+import IO
+import Sequence
 import Simulate
 
 /// A read count written as an integer or in scientific notation (`2e7`).
@@ -87,7 +88,7 @@ struct ExperimentOptions: ParsableArguments {
         if let data = FileManager.default.contents(atPath: landscape), DDGNetwork.isNeuralModel(data) {
             let network = try DDGNetwork.load(path: landscape)
             guard network.length == design.variableLength else {
-                throw InputError(.invalidOption, file: landscape,
+                throw BETSeqError(.invalidOption, file: landscape,
                                  "the model covers \(network.length) positions but the design has \(design.variableLength) variable bases")
             }
             return Landscape(length: network.length, ddg: try network.predictAll(), origin: landscape)
@@ -296,7 +297,7 @@ func parseProfile(_ text: String) throws -> PhredProfile {
     for item in text.split(separator: ",") {
         let parts = item.split(separator: ":")
         guard parts.count == 2, let quality = Int(parts[0]), let frequency = Double(parts[1]) else {
-            throw InputError(.invalidOption, file: "--phred-profile", "'\(item)' is not Q:FREQUENCY")
+            throw BETSeqError(.invalidOption, file: "--phred-profile", "'\(item)' is not Q:FREQUENCY")
         }
         q.append(quality)
         f.append(frequency)

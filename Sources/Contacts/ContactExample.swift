@@ -1,6 +1,6 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
 
 /// How atoms become tokens: by element only, or by element and atom name (names outside the
 /// common protein set share one token per element, so modified residues never need new entries).
@@ -82,7 +82,7 @@ public struct ContactExample: Sendable {
             }
         }
         guard residues.count >= 2 else {
-            throw InputError(.malformedTable, file: s.source, "a contact map needs at least 2 residues (besides water); found \(residues.count)")
+            throw BETSeqError(.malformedTable, file: s.source, "a contact map needs at least 2 residues (besides water); found \(residues.count)")
         }
         residueLabels = residues.map { s.residues[$0].label }
         // Atom nodes: heavy atoms of those residues.

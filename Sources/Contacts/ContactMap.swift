@@ -1,5 +1,5 @@
 import Foundation
-import SequenceIO
+import IO
 
 /// The residue-level map: for every pair of residues (file order, first < second) with any contact,
 /// which of the eight channels it has. Contacts within one residue are dropped; water residues are

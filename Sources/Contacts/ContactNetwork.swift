@@ -1,6 +1,6 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
 
 /// Architecture of the contact network.
 public struct ContactNetworkConfig: Sendable, Equatable {
@@ -158,11 +158,11 @@ public final class ContactNetwork {
 
     public static func load(path: String) throws -> ContactNetwork {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.cannotOpen, file: path, "cannot read the model")
+            throw BETSeqError(.cannotOpen, file: path, "cannot read the model")
         }
         guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], o["format"] as? String == formatName,
               let c = o["config"] as? [String: Any], let text = o["parameters"] as? String, let flat = ParameterStore.decode(text) else {
-            throw InputError(.malformedTable, file: path, "not a \(formatName) file")
+            throw BETSeqError(.malformedTable, file: path, "not a \(formatName) file")
         }
         var config = ContactNetworkConfig()
         guard let variant = (c["variant"] as? String).flatMap(ContactNetworkConfig.Variant.init(rawValue:)),
@@ -170,14 +170,14 @@ public final class ContactNetwork {
               let embedding = c["embedding"] as? Int, let hidden = c["hidden"] as? Int, let heads = c["heads"] as? Int,
               let layers = c["layers"] as? Int, let pairHidden = c["pair_hidden"] as? Int, let anchorSets = c["anchor_sets"] as? Int,
               [embedding, hidden, heads, pairHidden, anchorSets].allSatisfy({ (1...4096).contains($0) }), (0...64).contains(layers) else {
-            throw InputError(.malformedTable, file: path, "invalid model configuration")
+            throw BETSeqError(.malformedTable, file: path, "invalid model configuration")
         }
         config.variant = variant; config.vocabulary = vocabulary; config.embedding = embedding; config.hidden = hidden
         config.heads = heads; config.layers = layers; config.pairHidden = pairHidden; config.anchorSets = anchorSets
         config.graphStatistics = (c["batch_norm"] as? String) != "running"
         let network = ContactNetwork(config: config, seed: 0)
         guard ParameterStore.restore(flat, into: network.parameters + network.buffers) else {
-            throw InputError(.malformedTable, file: path, "the parameters do not fit the configuration")
+            throw BETSeqError(.malformedTable, file: path, "the parameters do not fit the configuration")
         }
         return network
     }

@@ -1,5 +1,5 @@
 import Foundation
-import SequenceIO
+import IO
 
 /// One atom of a structure (one model, one alternate location).
 public struct Atom: Sendable, Equatable {
@@ -86,10 +86,10 @@ public struct Structure: Sendable {
     static func assemble(_ raw: RawStructure, source: String, model: Int?) throws -> Structure {
         let models = raw.atoms.reduce(into: [Int]()) { if $0.last != $1.model && !$0.contains($1.model) { $0.append($1.model) } }
         guard let wanted = model ?? models.first else {
-            throw InputError(.malformedTable, file: source, "no ATOM or HETATM records")
+            throw BETSeqError(.malformedTable, file: source, "no ATOM or HETATM records")
         }
         guard models.contains(wanted) else {
-            throw InputError(.invalidOption, file: source, "no model \(wanted); the file has \(models.map(String.init).joined(separator: ", "))")
+            throw BETSeqError(.invalidOption, file: source, "no model \(wanted); the file has \(models.map(String.init).joined(separator: ", "))")
         }
         let chosen = raw.atoms.filter { $0.model == wanted }
         // Residues: consecutive atoms with the same chain, number and insertion code.
@@ -211,26 +211,26 @@ enum PDBReader {
                 return String(decoding: chars[lo..<hi], as: UTF8.self)
             }
             guard chars.count >= 54 else {
-                throw InputError(.malformedTable, file: source, line: lineNumber, "an ATOM/HETATM line needs at least 54 columns (coordinates in 31–54); it has \(chars.count)")
+                throw BETSeqError(.malformedTable, file: source, line: lineNumber, "an ATOM/HETATM line needs at least 54 columns (coordinates in 31–54); it has \(chars.count)")
             }
             let name = field(13, 16)
             let residueName = field(18, 20)
             guard let x = Float(field(31, 38)),
                   let y = Float(field(39, 46)),
                   let z = Float(field(47, 54)), x.isFinite, y.isFinite, z.isFinite else {
-                throw InputError(.malformedTable, file: source, line: lineNumber, "coordinates in columns 31–54 are not numbers: '\(field(31, 54))'")
+                throw BETSeqError(.malformedTable, file: source, line: lineNumber, "coordinates in columns 31–54 are not numbers: '\(field(31, 54))'")
             }
             guard let number = Int(field(23, 26)) else {
-                throw InputError(.malformedTable, file: source, line: lineNumber, "residue number in columns 23–26 is not an integer: '\(field(23, 26))'")
+                throw BETSeqError(.malformedTable, file: source, line: lineNumber, "residue number in columns 23–26 is not an integer: '\(field(23, 26))'")
             }
             guard !name.isEmpty else {
-                throw InputError(.malformedTable, file: source, line: lineNumber, "no atom name in columns 13–16")
+                throw BETSeqError(.malformedTable, file: source, line: lineNumber, "no atom name in columns 13–16")
             }
             let occupancyText = field(55, 60)
             let occupancy = occupancyText.isEmpty ? 1 : Float(occupancyText) ?? 1
             let elementText = field(77, 78)
             guard let element = Element(symbol: elementText) ?? Element.infer(atomName: name, residueName: residueName) else {
-                throw InputError(.malformedTable, file: source, line: lineNumber, "no element for atom '\(name)' (columns 77–78 blank and the name is not an element)")
+                throw BETSeqError(.malformedTable, file: source, line: lineNumber, "no element for atom '\(name)' (columns 77–78 blank and the name is not an element)")
             }
             raw.atoms.append(RawAtom(serial: Int(field(7, 11)) ?? raw.atoms.count + 1,
                                      name: name, altLoc: field(17, 17), residueName: residueName,
@@ -266,7 +266,7 @@ enum MMCIFReader {
             guard let ix = index("cartn_x"), let iy = index("cartn_y"), let iz = index("cartn_z"),
                   let iName = index("auth_atom_id", "label_atom_id"), let iRes = index("auth_comp_id", "label_comp_id"),
                   let iChain = index("auth_asym_id", "label_asym_id"), let iSeq = index("auth_seq_id", "label_seq_id") else {
-                throw InputError(.malformedTable, file: source, line: first.line,
+                throw BETSeqError(.malformedTable, file: source, line: first.line,
                                  "_atom_site lacks coordinates, atom, residue, chain or sequence-number columns")
             }
             let iGroup = index("group_pdb"), iId = index("id"), iType = index("type_symbol"), iAlt = index("label_alt_id")
@@ -280,14 +280,14 @@ enum MMCIFReader {
                 }
                 let line = row[0].line
                 guard let x = Float(row[ix].text), let y = Float(row[iy].text), let z = Float(row[iz].text) else {
-                    throw InputError(.malformedTable, file: source, line: line, "atom coordinates are not numbers")
+                    throw BETSeqError(.malformedTable, file: source, line: line, "atom coordinates are not numbers")
                 }
                 guard let number = text(iSeq).flatMap({ Int($0) }) else {
-                    throw InputError(.malformedTable, file: source, line: line, "residue number '\(row[iSeq].text)' is not an integer")
+                    throw BETSeqError(.malformedTable, file: source, line: line, "residue number '\(row[iSeq].text)' is not an integer")
                 }
                 let name = row[iName].text, residueName = row[iRes].text
                 guard let element = text(iType).flatMap({ Element(symbol: $0) }) ?? Element.infer(atomName: name, residueName: residueName) else {
-                    throw InputError(.malformedTable, file: source, line: line, "no element for atom '\(name)'")
+                    throw BETSeqError(.malformedTable, file: source, line: line, "no element for atom '\(name)'")
                 }
                 raw.atoms.append(RawAtom(serial: text(iId).flatMap { Int($0) } ?? raw.atoms.count + 1, name: name,
                                          altLoc: text(iAlt) ?? "", residueName: residueName, chain: text(iChain) ?? "",
@@ -300,7 +300,7 @@ enum MMCIFReader {
             while let t = try tokens.next(source: source) {
                 if !t.quoted && (t.text == "loop_" || t.text.hasPrefix("_") || t.text.hasPrefix("data_")) {
                     guard row.isEmpty else {
-                        throw InputError(.malformedTable, file: source, line: t.line, "_atom_site row has \(row.count) of \(names.count) values")
+                        throw BETSeqError(.malformedTable, file: source, line: t.line, "_atom_site row has \(row.count) of \(names.count) values")
                     }
                     break
                 }
@@ -308,7 +308,7 @@ enum MMCIFReader {
                 if row.count == names.count { try finishRow() }
             }
             guard row.isEmpty else {
-                throw InputError(.malformedTable, file: source, line: row[0].line, "_atom_site row has \(row.count) of \(names.count) values")
+                throw BETSeqError(.malformedTable, file: source, line: row[0].line, "_atom_site row has \(row.count) of \(names.count) values")
             }
             return raw
         }
@@ -355,7 +355,7 @@ enum MMCIFReader {
                         }
                         i += 1
                     }
-                    throw InputError(.malformedTable, file: source, line: startLine, "unterminated ';' text field")
+                    throw BETSeqError(.malformedTable, file: source, line: startLine, "unterminated ';' text field")
                 }
                 if c == UInt8(ascii: "'") || c == UInt8(ascii: "\"") {
                     let start = i + 1
@@ -368,7 +368,7 @@ enum MMCIFReader {
                         }
                         j += 1
                     }
-                    throw InputError(.malformedTable, file: source, line: line, "unterminated quoted string")
+                    throw BETSeqError(.malformedTable, file: source, line: line, "unterminated quoted string")
                 }
                 let start = i
                 while i < bytes.count, ![32, 9, 10, 13].contains(bytes[i]) { i += 1 }

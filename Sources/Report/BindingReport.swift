@@ -1,6 +1,7 @@
 import Affinity
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// What `betseq report` reads.
 public struct BindingReportInputs: Sendable {
@@ -51,7 +52,7 @@ public func buildBindingReport(_ inputs: BindingReportInputs, log: (String) -> V
     // Every column: the count columns (whatever 'betseq ddg' named them) describe the samples.
     let table = try SequenceTable.read(path: inputs.ddg, required: ["ddg"], optional: Array(try SequenceTable.header(path: inputs.ddg).dropFirst()))
     let length = table.length
-    guard length >= 1, !table.keys.isEmpty else { throw InputError(.malformedTable, file: inputs.ddg, "no rows") }
+    guard length >= 1, !table.keys.isEmpty else { throw BETSeqError(.malformedTable, file: inputs.ddg, "no rows") }
     let measured = table.column("ddg") ?? []
     let labels = (1...length).map(String.init)
     // Sequences to evaluate models on: the whole library when it can be enumerated, else the table's.
@@ -101,7 +102,7 @@ private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInput
         let names = try SequenceTable.header(path: counts).dropFirst()
         source = try SequenceTable.read(path: counts, required: Array(names))
         guard source.length == length else {
-            throw InputError(.malformedTable, file: counts, "sequences have \(source.length) bases; ddg.tsv has \(length)")
+            throw BETSeqError(.malformedTable, file: counts, "sequences have \(source.length) bases; ddg.tsv has \(length)")
         }
     } else {
         source = table
@@ -164,7 +165,7 @@ private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInput
 
 private func loadModel(path: String, keys: [UInt64], length: Int, threads: Int) throws -> LoadedModel {
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw InputError(.cannotOpen, file: path, "cannot read the model")
+        throw BETSeqError(.cannotOpen, file: path, "cannot read the model")
     }
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     func centred(_ v: [Double]) -> [Double] {
@@ -183,7 +184,7 @@ private func loadModel(path: String, keys: [UInt64], length: Int, threads: Int) 
     if DDGNetwork.isNeuralModel(data) {
         let network = try DDGNetwork.load(path: path)
         guard network.length == length else {
-            throw InputError(.malformedTable, file: path, "the network takes \(network.length) bases; ddg.tsv has \(length)")
+            throw BETSeqError(.malformedTable, file: path, "the network takes \(network.length) bases; ddg.tsv has \(length)")
         }
         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
         let metadata = object?["metadata"] as? [String: Any]
@@ -193,7 +194,7 @@ private func loadModel(path: String, keys: [UInt64], length: Int, threads: Int) 
     }
     let energy = try EnergyModel.read(path: path)
     guard energy.length == length else {
-        throw InputError(.malformedTable, file: path, "the model has \(energy.length) positions; ddg.tsv has \(length)")
+        throw BETSeqError(.malformedTable, file: path, "the model has \(energy.length) positions; ddg.tsv has \(length)")
     }
     let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
     let linear = object?["linear_model"] as? [String: Any]
@@ -351,7 +352,7 @@ private func truthSection(_ doc: inout ReportDocument, truthPath: String, models
                           table: SequenceTable, measured: [Double]) throws {
     let truth = try SequenceTable.read(path: truthPath, required: ["ddg_true"])
     guard truth.length == table.length else {
-        throw InputError(.malformedTable, file: truthPath, "sequences have \(truth.length) bases; ddg.tsv has \(table.length)")
+        throw BETSeqError(.malformedTable, file: truthPath, "sequences have \(truth.length) bases; ddg.tsv has \(table.length)")
     }
     var trueByKey: [UInt64: Double] = [:]
     for (k, v) in zip(truth.keys, truth.column("ddg_true") ?? []) where v.isFinite { trueByKey[k] = v }
@@ -391,19 +392,19 @@ private func truthSection(_ doc: inout ReportDocument, truthPath: String, models
 private func sweepSection(_ doc: inout ReportDocument, path: String) throws {
     let text = try String(decoding: readAllBytes(path: path), as: UTF8.self)
     let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-    guard let header = lines.first else { throw InputError(.malformedTable, file: path, "empty sweep file") }
+    guard let header = lines.first else { throw BETSeqError(.malformedTable, file: path, "empty sweep file") }
     let needed = ["depth", "mean_reads_per_seq", "frac_observed", "r2_ddg"]
     var column: [String: Int] = [:]
     for name in needed + ["r2_ddg_q25", "r2_ddg_q75", "r2_ratio"] { column[name] = header.firstIndex(of: name) }
     guard needed.allSatisfy({ column[$0] != nil }) else {
-        throw InputError(.malformedTable, file: path, "a sweep needs columns \(needed.joined(separator: ", "))")
+        throw BETSeqError(.malformedTable, file: path, "a sweep needs columns \(needed.joined(separator: ", "))")
     }
     var records: [[String: Double]] = []
     for (n, fields) in lines.dropFirst().enumerated() {
         var r: [String: Double] = [:]
         for (name, c) in column {
             guard c < fields.count, let v = Double(fields[c]) else {
-                throw InputError(.malformedTable, file: path, line: n + 2, "column \(name) is not a number")
+                throw BETSeqError(.malformedTable, file: path, line: n + 2, "column \(name) is not a number")
             }
             r[name] = v
         }

@@ -1,3 +1,4 @@
+import IO
 /// A table of counts as `betseq count` writes it: a `sequence` column, then one integer column per
 /// sample. Reads plain or gzip TSV; columns are addressed by header name.
 public struct CountTable: Sendable {
@@ -14,7 +15,7 @@ public struct CountTable: Sendable {
 
     public func column(_ name: String, file: String = "count table") throws -> [Int] {
         guard let i = samples.firstIndex(of: name) else {
-            throw InputError(.invalidOption, file: file,
+            throw BETSeqError(.invalidOption, file: file,
                              "no column '\(name)'; the table has: \(samples.joined(separator: ", "))")
         }
         return counts[i]
@@ -50,7 +51,7 @@ public struct CountTable: Sendable {
                 headerSeen = true
                 let names = fields.map { String(decoding: data[$0], as: UTF8.self) }
                 guard names.first == "sequence", names.count >= 2 else {
-                    throw InputError(.malformedTable, file: name, line: lineNumber,
+                    throw BETSeqError(.malformedTable, file: name, line: lineNumber,
                                      "expected a header 'sequence<TAB>sample…' with at least one sample column")
                 }
                 table.samples = Array(names.dropFirst())
@@ -58,24 +59,24 @@ public struct CountTable: Sendable {
                 continue
             }
             guard fields.count == table.samples.count + 1 else {
-                throw InputError(.malformedTable, file: name, line: lineNumber,
+                throw BETSeqError(.malformedTable, file: name, line: lineNumber,
                                  "expected \(table.samples.count + 1) tab-separated fields, found \(fields.count)")
             }
             guard !fields[0].isEmpty else {
-                throw InputError(.malformedTable, file: name, line: lineNumber, "empty sequence field")
+                throw BETSeqError(.malformedTable, file: name, line: lineNumber, "empty sequence field")
             }
             table.sequences.append(String(decoding: data[fields[0]], as: UTF8.self))
             for c in 1..<fields.count {
                 var value = 0
                 let r = fields[c]
                 guard !r.isEmpty, r.count <= 18 else {
-                    throw InputError(.malformedTable, file: name, line: lineNumber,
+                    throw BETSeqError(.malformedTable, file: name, line: lineNumber,
                                      "column '\(table.samples[c - 1])': expected a non-negative integer count")
                 }
                 for k in r {
                     let d = data[k] &- 48
                     guard d < 10 else {
-                        throw InputError(.malformedTable, file: name, line: lineNumber,
+                        throw BETSeqError(.malformedTable, file: name, line: lineNumber,
                                          "column '\(table.samples[c - 1])': '\(String(decoding: data[r], as: UTF8.self))' is not a non-negative integer count")
                     }
                     value = value * 10 + Int(d)
@@ -84,7 +85,7 @@ public struct CountTable: Sendable {
             }
         }
         if !headerSeen {
-            throw InputError(.malformedTable, file: name, "empty file: expected a header 'sequence<TAB>sample…'")
+            throw BETSeqError(.malformedTable, file: name, "empty file: expected a header 'sequence<TAB>sample…'")
         }
         return table
     }

@@ -1,3 +1,4 @@
+import IO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -170,7 +171,7 @@ private func allocateZeroedPages(_ bytes: Int) -> UnsafeMutablePointer<UInt64>? 
 /// per sequence seen in any sample, sorted by sequence.
 public func writeCountTable(_ samples: [(name: String, counter: SampleCounter)], reads: Bool, to path: String) throws {
     guard let first = samples.first?.counter else {
-        throw InputError(.invalidOption, file: path, "no samples to write")
+        throw BETSeqError(.invalidOption, file: path, "no samples to write")
     }
     let length = first.design.variableLength
     let text = try TextWriter(path: path)

@@ -1,3 +1,4 @@
+import IO
 /// The layout of a sequenced amplicon.
 ///
 /// One character per read position: `A`/`C`/`G`/`T` must match (anchors), `N` is a variable base
@@ -36,18 +37,18 @@ public struct DesignTemplate: Sendable, Equatable, CustomStringConvertible {
     public init(_ template: String) throws {
         let bytes = Array(template.utf8)
         for (i, c) in bytes.enumerated() where !"ACGTNU.".utf8.contains(c) {
-            throw InputError(.invalidDesign, file: "design",
+            throw BETSeqError(.invalidDesign, file: "design",
                              "character '\(printable(c))' at position \(i + 1) of the template; expected A, C, G, T, N, U or '.'")
         }
         self.init(unchecked: bytes)
         if variableOffsets.isEmpty {
-            throw InputError(.invalidDesign, file: "design", "the template has no variable base 'N'")
+            throw BETSeqError(.invalidDesign, file: "design", "the template has no variable base 'N'")
         }
         if anchorOffsets.isEmpty {
-            throw InputError(.invalidDesign, file: "design", "the template has no anchor base (A, C, G or T) to locate it in a read")
+            throw BETSeqError(.invalidDesign, file: "design", "the template has no anchor base (A, C, G or T) to locate it in a read")
         }
         if variableOffsets.count + umiOffsets.count > 32 {
-            throw InputError(.invalidDesign, file: "design",
+            throw BETSeqError(.invalidDesign, file: "design",
                              "\(variableOffsets.count) variable + \(umiOffsets.count) UMI bases; at most 32 together are supported")
         }
     }
@@ -180,12 +181,12 @@ public final class ReadExtractor {
         }
         self.code = code
         if options.maxMismatches < 0 {
-            throw InputError(.invalidOption, file: "options", "--max-mismatches must be ≥ 0")
+            throw BETSeqError(.invalidOption, file: "options", "--max-mismatches must be ≥ 0")
         }
         var checked = design.qualityCheckedOffsets
         if options.qualityOffsets == .published {
             guard design == .betseq else {
-                throw InputError(.invalidOption, file: "options",
+                throw BETSeqError(.invalidOption, file: "options",
                                  "published QC offsets reproduce a quirk of the BET-seq script and apply only to the default design")
             }
             // Replace the three 3' UMI offsets by the positions the published script checked.
@@ -321,30 +322,3 @@ private let complementTable: [UInt8] = {
     return t
 }()
 
-/// Decodes a 2-bit key (first base most significant) into `length` bases.
-public func decodeBases(_ key: UInt64, length: Int) -> String {
-    var chars = [UInt8](repeating: 0, count: length)
-    let letters: [UInt8] = Array("ACGT".utf8)
-    var k = key
-    for i in stride(from: length - 1, through: 0, by: -1) {
-        chars[i] = letters[Int(k & 3)]
-        k >>= 2
-    }
-    return String(decoding: chars, as: UTF8.self)
-}
-
-/// Encodes A/C/G/T (either case) as a 2-bit key; nil for any other character or more than 32 bases.
-public func encodeBases<S: StringProtocol>(_ s: S) -> UInt64? {
-    guard s.utf8.count <= 32 else { return nil }
-    var key: UInt64 = 0
-    for c in s.utf8 {
-        switch c | 0x20 {
-        case UInt8(ascii: "a"): key = key << 2
-        case UInt8(ascii: "c"): key = key << 2 | 1
-        case UInt8(ascii: "g"): key = key << 2 | 2
-        case UInt8(ascii: "t"): key = key << 2 | 3
-        default: return nil
-        }
-    }
-    return key
-}

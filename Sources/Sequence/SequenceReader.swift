@@ -1,3 +1,4 @@
+import IO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -96,9 +97,9 @@ public final class SequenceReader {
         let n: Int
         do {
             n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
-        } catch let e as InputError where e.record == nil {
+        } catch let e as BETSeqError where e.record == nil {
             // A decompression error surfaces while reading some record: say which.
-            throw InputError(e.kind, file: e.file, record: recordNumber + 1, e.message)
+            throw BETSeqError(e.kind, file: e.file, record: recordNumber + 1, e.message)
         }
         if n == 0 { eof = true; return false }
         end += n
@@ -112,7 +113,7 @@ public final class SequenceReader {
         case UInt8(ascii: "@"): format = .fastq
         case UInt8(ascii: ">"): format = .fasta
         default:
-            throw InputError(.unknownFormat, file: path, line: lineNumber + 1,
+            throw BETSeqError(.unknownFormat, file: path, line: lineNumber + 1,
                              "expected a FASTQ '@' or FASTA '>' header, found '\(printable(buffer[start]))'")
         }
     }
@@ -184,33 +185,33 @@ public final class SequenceReader {
         let found = try scanLines(4)
         let base = buffer + start
         if base[0] != UInt8(ascii: "@") {
-            throw InputError(.missingHeader, file: path, record: record, line: firstLine,
+            throw BETSeqError(.missingHeader, file: path, record: record, line: firstLine,
                              "expected a FASTQ header starting with '@', found '\(printable(base[0]))'")
         }
         if found < 4 {
             let what = ["", "a sequence line", "a '+' separator line", "a quality line"][found]
-            throw InputError(.truncatedRecord, file: path, record: record, line: firstLine + found,
+            throw BETSeqError(.truncatedRecord, file: path, record: record, line: firstLine + found,
                              "input ends inside the record: expected \(what)")
         }
         let seqStart = lineEnds[0].next, seqLen = lineEnds[1].end - seqStart
         let plusStart = lineEnds[1].next
         let qualStart = lineEnds[2].next, qualLen = lineEnds[3].end - qualStart
         if lineEnds[2].end == plusStart || base[plusStart] != UInt8(ascii: "+") {
-            throw InputError(.missingPlus, file: path, record: record, line: firstLine + 2,
+            throw BETSeqError(.missingPlus, file: path, record: record, line: firstLine + 2,
                              "expected the '+' separator line, found '\(lineEnds[2].end == plusStart ? "" : printable(base[plusStart]))'")
         }
         if qualLen != seqLen {
-            throw InputError(.qualityLength, file: path, record: record, line: firstLine + 3,
+            throw BETSeqError(.qualityLength, file: path, record: record, line: firstLine + 3,
                              "quality length \(qualLen) differs from sequence length \(seqLen)")
         }
         let seq = UnsafeBufferPointer(start: base + seqStart, count: seqLen)
         let qual = UnsafeBufferPointer(start: base + qualStart, count: qualLen)
         if let bad = firstInvalidBase(seq) {
-            throw InputError(.invalidBase, file: path, record: record, line: firstLine + 1,
+            throw BETSeqError(.invalidBase, file: path, record: record, line: firstLine + 1,
                              "'\(printable(seq[bad]))' at position \(bad + 1) is not an IUPAC nucleotide code")
         }
         if let bad = firstInvalidQuality(qual) {
-            throw InputError(.qualityCharacter, file: path, record: record, line: firstLine + 3,
+            throw BETSeqError(.qualityCharacter, file: path, record: record, line: firstLine + 3,
                              "quality character '\(printable(qual[bad]))' at position \(bad + 1) is outside '!'..'~'")
         }
         let header = UnsafeBufferPointer(start: base + 1, count: lineEnds[0].end - 1)
@@ -225,7 +226,7 @@ public final class SequenceReader {
         if start >= end { return nil }
         let record = recordNumber + 1
         guard buffer[start] == UInt8(ascii: ">") else {
-            throw InputError(.missingHeader, file: path, record: record, line: lineNumber + 1,
+            throw BETSeqError(.missingHeader, file: path, record: record, line: lineNumber + 1,
                              "expected a FASTA header starting with '>', found '\(printable(buffer[start]))'")
         }
         guard try scanLines(1) == 1 else { return nil }
@@ -241,7 +242,7 @@ public final class SequenceReader {
             guard try scanLines(1) == 1 else { break }
             let line = UnsafeBufferPointer(start: buffer + start, count: lineEnds[0].end)
             if let bad = firstInvalidBase(line) {
-                throw InputError(.invalidBase, file: path, record: record, line: lineNumber + 1,
+                throw BETSeqError(.invalidBase, file: path, record: record, line: lineNumber + 1,
                                  "'\(printable(line[bad]))' at column \(bad + 1) is not an IUPAC nucleotide code")
             }
             ensure(&joined, &joinedCapacity, length + line.count)

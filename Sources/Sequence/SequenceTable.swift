@@ -1,3 +1,4 @@
+import IO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -70,10 +71,10 @@ public struct SequenceTable: Sendable {
                     let names = String(decoding: UnsafeBufferPointer(rebasing: buf[i..<lineEnd]), as: UTF8.self)
                         .split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                     guard let s = names.firstIndex(of: "sequence") else {
-                        throw InputError(.malformedTable, file: name, line: line, "no 'sequence' column in the header")
+                        throw BETSeqError(.malformedTable, file: name, line: line, "no 'sequence' column in the header")
                     }
                     for r in required where !names.contains(r) {
-                        throw InputError(.malformedTable, file: name, line: line,
+                        throw BETSeqError(.malformedTable, file: name, line: line,
                                          "no column '\(r)'; the table has: \(names.joined(separator: ", "))")
                     }
                     table.header = names
@@ -91,24 +92,24 @@ public struct SequenceTable: Sendable {
                 while true {
                     if k == lineEnd || buf[k] == 9 {
                         guard field < fieldCount else {
-                            throw InputError(.malformedTable, file: name, line: line, "more fields than the header's \(fieldCount)")
+                            throw BETSeqError(.malformedTable, file: name, line: line, "more fields than the header's \(fieldCount)")
                         }
                         if field == sequenceField {
                             let n = k - f
                             if table.length == 0 {
                                 guard n >= 1 && n <= 32 else {
-                                    throw InputError(.malformedTable, file: name, line: line, "sequence of \(n) bases; expected 1 to 32")
+                                    throw BETSeqError(.malformedTable, file: name, line: line, "sequence of \(n) bases; expected 1 to 32")
                                 }
                                 table.length = n
                             } else if n != table.length {
-                                throw InputError(.malformedTable, file: name, line: line,
+                                throw BETSeqError(.malformedTable, file: name, line: line,
                                                  "sequence of \(n) bases; earlier rows have \(table.length)")
                             }
                             var key: UInt64 = 0
                             for p in f..<k {
                                 let c = code[Int(buf[p])]
                                 guard c < 4 else {
-                                    throw InputError(.invalidBase, file: name, line: line, "'\(Character(UnicodeScalar(buf[p])))' in a sequence; expected A, C, G or T")
+                                    throw BETSeqError(.invalidBase, file: name, line: line, "'\(Character(UnicodeScalar(buf[p])))' in a sequence; expected A, C, G or T")
                                 }
                                 key = key << 2 | UInt64(c)
                             }
@@ -120,7 +121,7 @@ public struct SequenceTable: Sendable {
                             let consumed = stop.map { UnsafeRawPointer($0) - UnsafeRawPointer(base + f) } ?? 0
                             guard k > f, consumed == k - f else {
                                 let text = String(decoding: UnsafeBufferPointer(rebasing: buf[f..<k]), as: UTF8.self)
-                                throw InputError(.malformedTable, file: name, line: line,
+                                throw BETSeqError(.malformedTable, file: name, line: line,
                                                  "'\(text)' in column '\(table.header[field])' is not a number")
                             }
                             table.columns[wanted[field]].append(v)
@@ -132,11 +133,11 @@ public struct SequenceTable: Sendable {
                     k += 1
                 }
                 guard field == fieldCount else {
-                    throw InputError(.malformedTable, file: name, line: line, "\(field) fields; the header has \(fieldCount)")
+                    throw BETSeqError(.malformedTable, file: name, line: line, "\(field) fields; the header has \(fieldCount)")
                 }
             }
         }
-        guard !table.header.isEmpty else { throw InputError(.malformedTable, file: name, "empty table (no header)") }
+        guard !table.header.isEmpty else { throw BETSeqError(.malformedTable, file: name, "empty table (no header)") }
         return table
     }
 }

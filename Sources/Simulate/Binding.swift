@@ -1,6 +1,7 @@
 import CGSL
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// Concentrations of a binding reaction (nM) and how to treat it.
 public struct BindingConditions: Sendable, Equatable {
@@ -21,7 +22,7 @@ public struct BindingConditions: Sendable, Equatable {
     public func validate() throws {
         for (name, v) in [("--protein", protein), ("--library", library), ("--kd-ref", kdRef), ("--rt", rt)] {
             guard v.isFinite, v > 0 else {
-                throw InputError(.invalidOption, file: "binding", "\(name) must be a positive number, got \(v)")
+                throw BETSeqError(.invalidOption, file: "binding", "\(name) must be a positive number, got \(v)")
             }
         }
     }
@@ -46,7 +47,7 @@ public struct BindingState: Sendable {
 /// a_i ∝ exp(N(0, sd)).
 public func libraryAbundance(count: Int, logNormalSD: Double, seed: UInt64) throws -> [Double] {
     guard logNormalSD.isFinite, logNormalSD >= 0 else {
-        throw InputError(.invalidOption, file: "abundance", "--input-bias must be a finite number ≥ 0")
+        throw BETSeqError(.invalidOption, file: "abundance", "--input-bias must be a finite number ≥ 0")
     }
     guard logNormalSD > 0 else { return [Double](repeating: 1 / Double(count), count: count) }
     let rng = RandomSource(seed: seed, stream: Streams.abundance)
@@ -70,12 +71,12 @@ public func libraryAbundance(count: Int, logNormalSD: Double, seed: UInt64) thro
 public func solveBinding(ddg: [Double], abundance: [Double], conditions c: BindingConditions) throws -> BindingState {
     try c.validate()
     guard ddg.count == abundance.count, !ddg.isEmpty else {
-        throw InputError(.invalidOption, file: "binding", "ΔΔG and abundance arrays differ in length")
+        throw BETSeqError(.invalidOption, file: "binding", "ΔΔG and abundance arrays differ in length")
     }
     let n = ddg.count
     let totalAbundance = abundance.reduce(0, +)
     guard totalAbundance > 0, totalAbundance.isFinite else {
-        throw InputError(.invalidOption, file: "binding", "library abundances must be positive")
+        throw BETSeqError(.invalidOption, file: "binding", "library abundances must be positive")
     }
     var s = [Double](repeating: 0, count: n)
     var kd = [Double](repeating: 0, count: n)
@@ -103,7 +104,7 @@ public func solveBinding(ddg: [Double], abundance: [Double], conditions c: Bindi
             },
             params: Unmanaged.passUnretained(context).toOpaque())
         guard let solver = gsl_root_fsolver_alloc(betseq_gsl_root_fsolver_brent()) else {
-            throw InputError(.invalidOption, file: "binding", "GSL could not allocate a root solver")
+            throw BETSeqError(.invalidOption, file: "binding", "GSL could not allocate a root solver")
         }
         defer { gsl_root_fsolver_free(solver) }
         var lo = 0.0, hi = c.protein
@@ -112,7 +113,7 @@ public func solveBinding(ddg: [Double], abundance: [Double], conditions c: Bindi
         for iteration in 1...200 {
             let status = gsl_root_fsolver_iterate(solver)
             guard status == GSL_SUCCESS else {
-                throw InputError(.invalidOption, file: "binding", "equilibrium solve failed (GSL status \(status))")
+                throw BETSeqError(.invalidOption, file: "binding", "equilibrium solve failed (GSL status \(status))")
             }
             lo = gsl_root_fsolver_x_lower(solver)
             hi = gsl_root_fsolver_x_upper(solver)

@@ -1,5 +1,6 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// Accuracy of one simulated experiment at one depth.
 public struct ReplicateStats: Sendable, Equatable {
@@ -32,10 +33,10 @@ public struct SweepPoint: Sendable {
 public func depthSweep(truth: [Double], boundWeights: [Double], inputWeights: [Double], depths: [Int],
                        replicates: Int, seed: UInt64, rt: Double = 0.593, threads: Int = 2,
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [SweepPoint] {
-    guard replicates >= 1 else { throw InputError(.invalidOption, file: "sweep", "--replicates must be ≥ 1") }
-    guard !depths.isEmpty else { throw InputError(.invalidOption, file: "sweep", "give at least one depth") }
+    guard replicates >= 1 else { throw BETSeqError(.invalidOption, file: "sweep", "--replicates must be ≥ 1") }
+    guard !depths.isEmpty else { throw BETSeqError(.invalidOption, file: "sweep", "give at least one depth") }
     for d in depths where d < 2 || d / 2 > Int(UInt32.max) {
-        throw InputError(.invalidOption, file: "sweep", "depth \(d): expected 2 to \(2 * Int(UInt32.max)) reads")
+        throw BETSeqError(.invalidOption, file: "sweep", "depth \(d): expected 2 to \(2 * Int(UInt32.max)) reads")
     }
     let bound = MultinomialPlan(weights: boundWeights)
     let input = MultinomialPlan(weights: inputWeights)
@@ -134,7 +135,7 @@ public func quantile(_ values: [Double], _ q: Double) -> Double {
 public func parseDepths(_ text: String) throws -> [Int] {
     func number(_ s: Substring) throws -> Double {
         guard let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite, v >= 1 else {
-            throw InputError(.invalidOption, file: "--depths", "'\(s)' is not a read count ≥ 1")
+            throw BETSeqError(.invalidOption, file: "--depths", "'\(s)' is not a read count ≥ 1")
         }
         return v
     }
@@ -145,10 +146,10 @@ public func parseDepths(_ text: String) throws -> [Int] {
         depths = try text.split(separator: ",").map { Int(try number($0).rounded()) }
     case 2, 3:
         let a = try number(parts[0]), b = try number(parts[1])
-        guard a <= b else { throw InputError(.invalidOption, file: "--depths", "START must not exceed STOP in '\(text)'") }
+        guard a <= b else { throw BETSeqError(.invalidOption, file: "--depths", "START must not exceed STOP in '\(text)'") }
         if parts.count == 3 {
             guard let k = Int(parts[2]), k >= 1, k <= 1000 else {
-                throw InputError(.invalidOption, file: "--depths", "'\(parts[2])' is not a point count between 1 and 1000")
+                throw BETSeqError(.invalidOption, file: "--depths", "'\(parts[2])' is not a point count between 1 and 1000")
             }
             depths = (0..<k).map { i in
                 k == 1 ? Int(a.rounded()) : Int(exp(log(a) + (log(b) - log(a)) * Double(i) / Double(k - 1)).rounded())
@@ -165,9 +166,9 @@ public func parseDepths(_ text: String) throws -> [Int] {
             }
         }
     default:
-        throw InputError(.invalidOption, file: "--depths", "'\(text)': expected a list (1e6,1e7), START:STOP or START:STOP:N")
+        throw BETSeqError(.invalidOption, file: "--depths", "'\(text)': expected a list (1e6,1e7), START:STOP or START:STOP:N")
     }
-    guard !depths.isEmpty else { throw InputError(.invalidOption, file: "--depths", "'\(text)' gives no depth") }
+    guard !depths.isEmpty else { throw BETSeqError(.invalidOption, file: "--depths", "'\(text)' gives no depth") }
     return depths
 }
 

@@ -1,5 +1,6 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// A per-base quality model: PHRED scores with their frequencies. A base of quality Q is
 /// mis-called with probability 10^(−Q/10) (replaced by one of the three other bases at random);
@@ -12,7 +13,7 @@ public struct PhredProfile: Sendable, Equatable {
         guard qualities.count == probabilities.count, !qualities.isEmpty,
               qualities.allSatisfy({ (0...93).contains($0) }),
               probabilities.allSatisfy({ $0 >= 0 && $0.isFinite }), probabilities.reduce(0, +) > 0 else {
-            throw InputError(.invalidOption, file: "phred profile", "needs PHRED 0–93 with non-negative frequencies")
+            throw BETSeqError(.invalidOption, file: "phred profile", "needs PHRED 0–93 with non-negative frequencies")
         }
         self.qualities = qualities
         self.probabilities = probabilities
@@ -182,7 +183,7 @@ public final class ReadSynthesizer {
                     quality[i] = qualityChar[c]
                     if noCall[c] {
                         sequence[i] = UInt8(ascii: "N")
-                    } else if UInt64(rng.bits32()) < errorCut[c], let b = baseCode(sequence[i]) {
+                    } else if UInt64(rng.bits32()) < errorCut[c], let b = code(ofBase: sequence[i]) {
                         sequence[i] = letters[(b + 1 + rng.uniformInt(3)) & 3]
                     }
                 }

@@ -1,5 +1,6 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// One sequenced fraction (input, bound or unbound) of a simulated library.
 public struct SampledFraction: Sendable {
@@ -30,13 +31,13 @@ public struct SampledFraction: Sendable {
 public func sequenceFraction(name: String, plan: MultinomialPlan, reads: Int, duplicateFraction: Double,
                              umiLength: Int, seed: UInt64, stream: UInt64) throws -> SampledFraction {
     guard reads >= 0, reads <= Int(UInt32.max) else {
-        throw InputError(.invalidOption, file: name, "\(reads) reads: one fraction takes 0 to \(UInt32.max) reads")
+        throw BETSeqError(.invalidOption, file: name, "\(reads) reads: one fraction takes 0 to \(UInt32.max) reads")
     }
     guard duplicateFraction.isFinite, duplicateFraction >= 0, duplicateFraction < 1 else {
-        throw InputError(.invalidOption, file: name, "--duplicates must be in [0, 1)")
+        throw BETSeqError(.invalidOption, file: name, "--duplicates must be in [0, 1)")
     }
     guard plan.total > 0 || reads == 0 else {
-        throw InputError(.invalidOption, file: name, "no species can be sampled: every weight is zero")
+        throw BETSeqError(.invalidOption, file: name, "no species can be sampled: every weight is zero")
     }
     let rng = RandomSource(seed: seed, stream: stream)
     let n = plan.count

@@ -1,5 +1,6 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 
 /// Everything that defines a simulated BET-seq experiment besides the landscape.
 public struct SimulationSettings: Sendable {
@@ -36,7 +37,7 @@ public struct SimulationResult: Sendable {
 /// random stream).
 public func simulate(landscape: Landscape, settings: SimulationSettings) throws -> SimulationResult {
     guard landscape.length == settings.design.variableLength else {
-        throw InputError(.invalidOption, file: landscape.origin,
+        throw BETSeqError(.invalidOption, file: landscape.origin,
                          "the landscape has \(landscape.length) positions but the design has \(settings.design.variableLength) variable bases")
     }
     let clock = Date()
@@ -47,7 +48,7 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
     if settings.inputReads > 0 { jobs.append(("input", settings.inputReads, abundance, Streams.input)) }
     if settings.boundReads > 0 { jobs.append(("bound", settings.boundReads, binding.bound, Streams.bound)) }
     if settings.unboundReads > 0 { jobs.append(("unbound", settings.unboundReads, binding.unbound, Streams.unbound)) }
-    guard !jobs.isEmpty else { throw InputError(.invalidOption, file: "simulate", "every fraction has 0 reads") }
+    guard !jobs.isEmpty else { throw BETSeqError(.invalidOption, file: "simulate", "every fraction has 0 reads") }
     let umiLength = settings.design.umiLength
     let slots = UnsafeMutableBufferPointer<SampledFraction?>.allocate(capacity: jobs.count)
     slots.initialize(repeating: nil)

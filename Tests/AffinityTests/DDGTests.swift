@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-import SequenceIO
+import IO
+import Sequence
 @testable import Affinity
 
 @Suite struct DDGTests {
@@ -75,11 +76,11 @@ import SequenceIO
 
     @Test func badRequestsAreTypedErrors() {
         let table = CountTable(sequences: ["A"], samples: ["u", "b"], counts: [[1], [1]])
-        #expect(throws: InputError.self) { try estimateDDG(table, bound: ["x"], reference: ["u"]) }
-        #expect(throws: InputError.self) { try estimateDDG(table, bound: ["b"], reference: []) }
+        #expect(throws: BETSeqError.self) { try estimateDDG(table, bound: ["x"], reference: ["u"]) }
+        #expect(throws: BETSeqError.self) { try estimateDDG(table, bound: ["b"], reference: []) }
         var o = DDGOptions()
         o.pseudocount = -1
-        #expect(throws: InputError.self) { try estimateDDG(table, bound: ["b"], reference: ["u"], options: o) }
+        #expect(throws: BETSeqError.self) { try estimateDDG(table, bound: ["b"], reference: ["u"], options: o) }
     }
 
     @Test func writesTSVWithCounts() throws {

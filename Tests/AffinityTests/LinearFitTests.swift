@@ -1,6 +1,7 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
+import Sequence
 import Testing
 @testable import Affinity
 

@@ -1,6 +1,7 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
+import Sequence
 import Testing
 @testable import Affinity
 
@@ -68,7 +69,7 @@ import Testing
         #expect(back.predict(d.keys) == net.predict(d.keys))
         #expect(DDGNetwork.isNeuralModel(try Data(contentsOf: URL(fileURLWithPath: path))))
         try Data("{\"format\": \"betseq-neural-model\", \"length\": 5}".utf8).write(to: URL(fileURLWithPath: path))
-        #expect(throws: InputError.self) { try DDGNetwork.load(path: path) }
+        #expect(throws: BETSeqError.self) { try DDGNetwork.load(path: path) }
     }
 
     @Test func predictionsDoNotDependOnTheThreadCount() throws {

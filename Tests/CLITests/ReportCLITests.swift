@@ -1,4 +1,4 @@
-import CZlib
+import IO
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -217,12 +217,7 @@ func decodePNG(_ data: Data) throws -> DecodedImage {
         offset = body.upperBound + 4
     }
     let stride = width * channels
-    var raw = [UInt8](repeating: 0, count: (stride + 1) * height)
-    var rawLength = uLongf(raw.count)
-    let status = raw.withUnsafeMutableBufferPointer { r in
-        idat.withUnsafeBufferPointer { uncompress(r.baseAddress, &rawLength, $0.baseAddress, uLong($0.count)) }
-    }
-    guard status == Z_OK, Int(rawLength) == raw.count else { throw PNGError(description: "inflate failed (\(status))") }
+    let raw = try zlibInflate(idat, size: (stride + 1) * height, name: "PNG IDAT")
     var pixels = [UInt8](repeating: 0, count: stride * height)
     for y in 0..<height {
         let filter = raw[y * (stride + 1)]

@@ -1,6 +1,6 @@
 import Foundation
 import Learn
-import SequenceIO
+import IO
 import Testing
 @testable import Contacts
 

@@ -1,5 +1,5 @@
 import Foundation
-import SequenceIO
+import IO
 import Testing
 @testable import Contacts
 
@@ -118,7 +118,7 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(s.atoms[0].element.symbol == "Ca" && s.residues[1].kind == .water && s.residues[0].kind == .ligand)
         let second = try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 2)
         #expect(second.atoms.count == 1 && second.atoms[0].position.x == 9)
-        #expect(throws: InputError.self) { try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 3) }
+        #expect(throws: BETSeqError.self) { try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 3) }
         var line = pdbLine(1, "N", "GLY", "B", 56, [0, 0, 0], element: "N")
         let chars = Array(line)
         line = String(chars[0..<26]) + "A" + String(chars[27...])
@@ -129,8 +129,8 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
     }
 
     @Test func malformedFilesAreTypedErrorsWithLineNumbers() throws {
-        func error(_ text: String) -> InputError? {
-            do { _ = try Structure.parse(Array(text.utf8), source: "bad"); return nil } catch let e as InputError { return e } catch { return nil }
+        func error(_ text: String) -> BETSeqError? {
+            do { _ = try Structure.parse(Array(text.utf8), source: "bad"); return nil } catch let e as BETSeqError { return e } catch { return nil }
         }
         var bad = pdbLine(1, "N", "GLY", "A", 1, [0, 0, 0], element: "N")
         bad = String(Array(bad)[0..<30]) + "   abc.de" + String(Array(bad)[39...])
@@ -140,7 +140,7 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(error("data_x\nloop_\n_atom_site.id\n_atom_site.Cartn_x\n1 2\n") != nil)                  // columns missing
         #expect(error("data_x\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.label_atom_id\n_atom_site.label_comp_id\n_atom_site.label_asym_id\n_atom_site.label_seq_id\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 N N GLY A 1 0 0\n")?.line != nil)  // short row
         #expect(error("data_x\nloop_\n_atom_site.id\n_atom_site.label_atom_id\n'N\n") != nil)             // unterminated quote
-        #expect(throws: InputError.self) { try Structure.read(path: "/nonexistent/x.pdb") }
+        #expect(throws: BETSeqError.self) { try Structure.read(path: "/nonexistent/x.pdb") }
     }
 }
 

@@ -1,62 +1,10 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 import Testing
 @testable import Simulate
 
 @Suite struct LandscapeTests {
-    /// A model with mono terms and pairs inside each half and across the halves.
-    func randomModel(length: Int, seed: UInt64) -> EnergyModel {
-        let rng = RandomSource(seed: seed)
-        let mono = (0..<(4 * length)).map { _ in rng.gaussian(sigma: 1) }
-        var pairs: [EnergyModel.Pair] = []
-        for i in 0..<length {
-            for j in (i + 1)..<length where (i + j) % 3 != 1 {
-                pairs.append(.init(i: i, j: j, ddg: (0..<16).map { _ in rng.gaussian(sigma: 0.3) }))
-            }
-        }
-        return EnergyModel(length: length, intercept: 0.7, mono: mono, pairs: pairs, description: "test")
-    }
-
-    @Test func fullLandscapeEqualsTermByTermSums() throws {
-        for length in [1, 2, 5, 7] {
-            let model = randomModel(length: length, seed: UInt64(length))
-            let all = try model.landscape()
-            #expect(all.count == 1 << (2 * length))
-            for key in stride(from: 0, to: all.count, by: max(1, all.count / 500)) {
-                let codes = (0..<length).map { UInt8((key >> (2 * (length - 1 - $0))) & 3) }
-                #expect(abs(all[key] - model.energy(codes: codes)) < 1e-12, "length \(length) key \(key)")
-            }
-        }
-    }
-
-    @Test func jsonRoundTripAndValidation() throws {
-        let model = randomModel(length: 4, seed: 9)
-        let data = try model.encoded()
-        let back = try EnergyModel.decode(data, file: "m.json")
-        #expect(back.length == 4 && back.pairs.count == model.pairs.count)
-        #expect(zip(try back.landscape(), try model.landscape()).allSatisfy { abs($0 - $1) < 1e-12 })
-        // Same model, same bytes.
-        #expect(try back.encoded() == data)
-
-        let bad: [(String, String)] = [
-            (#"{"format":"other","version":1,"length":1,"mono":[[0,0,0,0]]}"#, "format"),
-            (#"{"format":"betseq-energy-model","version":1,"length":2,"mono":[[0,0,0,0]]}"#, "one per position"),
-            (#"{"format":"betseq-energy-model","version":1,"length":1,"mono":[[0,0,0]]}"#, "expected 4"),
-            (#"{"format":"betseq-energy-model","version":1,"length":2,"mono":[[0,0,0,0],[0,0,0,0]],"pairs":[{"i":2,"j":1,"ddg":[[0,0,0,0],[0,0,0,0],[0,0,0,0],[0,0,0,0]]}]}"#, "1 ≤ i < j"),
-            (#"{"format":"betseq-energy-model","version":1,"mono":[[0,0,0,0]]}"#, "missing key 'length'"),
-            ("not json", "not a betseq energy model"),
-        ]
-        for (text, message) in bad {
-            do {
-                _ = try EnergyModel.decode(Data(text.utf8), file: "bad.json")
-                Issue.record("accepted: \(text)")
-            } catch let error as InputError {
-                #expect(error.description.contains(message), "\(error)")
-                #expect(error.description.hasPrefix("bad.json"))
-            }
-        }
-    }
-
     @Test func landscapesAreMeanCentredAndSeeded() throws {
         let a = try Landscape.normal(range: 3, length: 6, seed: 4)
         let b = try Landscape.normal(range: 3, length: 6, seed: 4)
@@ -65,59 +13,8 @@ import Testing
         #expect(abs(a.ddg.reduce(0, +)) < 1e-9)
         let sd = (a.ddg.reduce(0) { $0 + $1 * $1 } / Double(a.count)).squareRoot()
         #expect(abs(sd - 0.5) < 0.02)  // σ = range/6; 4096 draws give sd within ~1.1 %·3
-        #expect(throws: InputError.self) { try Landscape.normal(range: -1, length: 6, seed: 1) }
-        #expect(throws: InputError.self) { try Landscape.normal(range: 1, length: 13, seed: 1) }
-    }
-
-    @Test func motifFilesParse() throws {
-        let jaspar = """
-            >MA0357.1 PHO4
-            A  [  94  97 967   0  85   2   1   4 ]
-            C  [ 393 900   1 911   1  28   0 507 ]
-            G  [ 507   0  28   1 911   1 900 393 ]
-            T  [   4   1   2  85   0 967  97  94 ]
-            """
-        let m = try PositionFrequencyMatrix.parse(jaspar, file: "p.jaspar")
-        #expect(m.count == 1 && m[0].id == "MA0357.1" && m[0].name == "PHO4" && m[0].width == 8)
-        #expect(m[0].counts[0..<4] == [94, 393, 507, 4])
-        let meme = """
-            MEME version 4
-
-            ALPHABET= ACGT
-
-            MOTIF M1 toy
-            letter-probability matrix: alength= 4 w= 2 nsites= 20 E= 0
-              0.1 0.2 0.3 0.4
-              1.0 0.0 0.0 0.0
-
-            MOTIF M2
-            letter-probability matrix: alength= 4 w= 1
-              0.25 0.25 0.25 0.25
-            """
-        let mm = try PositionFrequencyMatrix.parse(meme, file: "m.meme")
-        #expect(mm.map(\.id) == ["M1", "M2"] && mm[0].width == 2 && mm[0].counts[4] == 1)
-        #expect(throws: InputError.self) { try PositionFrequencyMatrix.parse(">x\nA [1 2]\nC [1]\nG [1 2]\nT [1 2]\n", file: "x") }
-        #expect(throws: InputError.self) { try PositionFrequencyMatrix.parse(">x\nA [1 -2]\nC [1 1]\nG [1 2]\nT [1 2]\n", file: "x") }
-        #expect(throws: InputError.self) { try PositionFrequencyMatrix.parse("hello\n", file: "x") }
-    }
-
-    @Test func motifIsPlacedOnTheCoreAndConvertedToEnergies() throws {
-        let pho4 = PositionFrequencyMatrix(id: "MA0357.1", name: "PHO4", counts: [
-            94, 393, 507, 4, 97, 900, 0, 1, 967, 1, 28, 2, 0, 911, 1, 85,
-            85, 1, 911, 0, 2, 28, 1, 967, 1, 0, 900, 97, 4, 507, 393, 94,
-        ])
-        let (model, placement) = try energyModel(motif: pho4, design: .betseq)
-        #expect(placement.contains("2 of 10"))
-        // Column 1 (G 507 > C 393 > A 94 > T 4) sits on flank position 5, column 8 on position 6.
-        let e5 = Array(model.mono[16..<20]), e6 = Array(model.mono[20..<24])
-        #expect(e5[2] == 0 && e5[1] > 0 && e5[0] > e5[1] && e5[3] > e5[0])
-        let p = [94.0, 393, 507, 4].map { ($0 / 998 + 0.01) / 1.04 }
-        #expect(abs(e5[3] - -0.593 * log(p[3] / p[2])) < 1e-12)
-        #expect(abs(e6[0] - e5[3]) < 1e-12)  // palindromic motif: A at 6 mirrors T at 5
-        #expect(model.mono[0..<16].allSatisfy { $0 == 0 } && model.mono[24...].allSatisfy { $0 == 0 })
-        // Written on the other strand it lands on the same place.
-        let (rcModel, _) = try energyModel(motif: pho4.reverseComplement(), design: .betseq)
-        #expect(zip(rcModel.mono, model.mono).allSatisfy { abs($0 - $1) < 1e-12 })
+        #expect(throws: BETSeqError.self) { try Landscape.normal(range: -1, length: 6, seed: 1) }
+        #expect(throws: BETSeqError.self) { try Landscape.normal(range: 1, length: 13, seed: 1) }
     }
 }
 
@@ -132,6 +29,6 @@ import Testing
             let builtin = try resolveLandscape("motif:\(name)", design: design, seed: 1)
             #expect(fromFile.landscape.ddg == builtin.landscape.ddg)
         }
-        #expect(throws: InputError.self) { try resolveLandscape("motif:gal4", design: try DesignTemplate(DesignTemplate.betseqTemplate), seed: 1) }
+        #expect(throws: BETSeqError.self) { try resolveLandscape("motif:gal4", design: try DesignTemplate(DesignTemplate.betseqTemplate), seed: 1) }
     }
 }

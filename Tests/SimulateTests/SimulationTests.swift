@@ -1,5 +1,6 @@
 import Foundation
-import SequenceIO
+import IO
+import Sequence
 import Testing
 @testable import Simulate
 
@@ -134,7 +135,7 @@ func scratchDirectory() throws -> String {
 
     @Test func theLandscapeMustFitTheDesign() throws {
         let landscape = try Landscape.normal(range: 1, length: 8, seed: 1)
-        #expect(throws: InputError.self) { try simulate(landscape: landscape, settings: SimulationSettings()) }
+        #expect(throws: BETSeqError.self) { try simulate(landscape: landscape, settings: SimulationSettings()) }
     }
 }
 
@@ -144,7 +145,7 @@ func scratchDirectory() throws -> String {
         #expect(try parseDepths("1e4:1e5") == [10_000, 20_000, 50_000, 100_000])
         #expect(try parseDepths("1e2:1e4:3") == [100, 1000, 10_000])
         for bad in ["", "a", "1e5:1e4", "1:2:0", "1:2:3:4", "-5"] {
-            #expect(throws: InputError.self, "\(bad)") { try parseDepths(bad) }
+            #expect(throws: BETSeqError.self, "\(bad)") { try parseDepths(bad) }
         }
     }
 

@@ -26,7 +26,7 @@ public final class FileSource: ByteSource {
         } else {
             fd = open(path, O_RDONLY)
             if fd < 0 {
-                throw InputError(.cannotOpen, file: path, String(cString: strerror(errno)))
+                throw BETSeqError(.cannotOpen, file: path, String(cString: strerror(errno)))
             }
         }
         var st = stat()
@@ -37,7 +37,7 @@ public final class FileSource: ByteSource {
         }
         if (st.st_mode & S_IFMT) == S_IFDIR {
             if fd > 0 { close(fd) }
-            throw InputError(.cannotOpen, file: path, "is a directory")
+            throw BETSeqError(.cannotOpen, file: path, "is a directory")
         }
     }
 
@@ -56,7 +56,7 @@ public final class FileSource: ByteSource {
                 return n
             }
             if errno == EINTR { continue }
-            throw InputError(.io, file: path, "read failed: \(String(cString: strerror(errno)))")
+            throw BETSeqError(.io, file: path, "read failed: \(String(cString: strerror(errno)))")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SequenceIO
+@testable import Sequence
+@testable import IO
 
 /// Builds a read in the BET-seq layout: 5' adapter of `left` bases (UMI bases at start-25,
 /// start-24, start-13), the 22-base ATC…CTA region, and `right` bases after it.

@@ -1,3 +1,5 @@
+import IO
+import Sequence
 import Foundation
 
 /// An additive energy model over a variable region of `length` bases: the exchange format between
@@ -49,7 +51,7 @@ public struct EnergyModel: Sendable, Equatable {
 
     /// Checks shapes, positions and finiteness.
     public func validate(file: String = "energy model") throws {
-        func bad(_ message: String) -> InputError { InputError(.malformedTable, file: file, message) }
+        func bad(_ message: String) -> BETSeqError { BETSeqError(.malformedTable, file: file, message) }
         guard length >= 1, length <= 32 else { throw bad("length \(length): expected 1 to 32 positions") }
         guard mono.count == 4 * length else {
             throw bad("'mono' has \(mono.count / 4) rows of 4; expected \(length) (one per position)")
@@ -84,7 +86,7 @@ public struct EnergyModel: Sendable, Equatable {
     /// halves.
     public func landscape() throws -> [Double] {
         guard length <= 13 else {
-            throw InputError(.invalidOption, file: "energy model",
+            throw BETSeqError(.invalidOption, file: "energy model",
                              "a full landscape of \(length) positions (4^\(length) sequences) is too large; at most 13")
         }
         let hiLen = length / 2, loLen = length - hiLen
@@ -158,26 +160,26 @@ public struct EnergyModel: Sendable, Equatable {
         do {
             f = try JSONDecoder().decode(File.self, from: data)
         } catch let error as DecodingError {
-            throw InputError(.malformedTable, file: file, "not a betseq energy model: \(describe(error))")
+            throw BETSeqError(.malformedTable, file: file, "not a betseq energy model: \(describe(error))")
         } catch {
-            throw InputError(.malformedTable, file: file, "not a betseq energy model: \(error)")
+            throw BETSeqError(.malformedTable, file: file, "not a betseq energy model: \(error)")
         }
         guard f.format == formatName else {
-            throw InputError(.malformedTable, file: file, "format '\(f.format)'; expected '\(formatName)'")
+            throw BETSeqError(.malformedTable, file: file, "format '\(f.format)'; expected '\(formatName)'")
         }
         guard f.version == 1 else {
-            throw InputError(.malformedTable, file: file, "version \(f.version); this betseq reads version 1")
+            throw BETSeqError(.malformedTable, file: file, "version \(f.version); this betseq reads version 1")
         }
         if let units = f.units, units != "kcal/mol" {
-            throw InputError(.malformedTable, file: file, "units '\(units)'; expected 'kcal/mol'")
+            throw BETSeqError(.malformedTable, file: file, "units '\(units)'; expected 'kcal/mol'")
         }
         for (r, row) in f.mono.enumerated() where row.count != 4 {
-            throw InputError(.malformedTable, file: file, "mono row \(r + 1) has \(row.count) values; expected 4 (A, C, G, T)")
+            throw BETSeqError(.malformedTable, file: file, "mono row \(r + 1) has \(row.count) values; expected 4 (A, C, G, T)")
         }
         var pairs: [Pair] = []
         for (k, p) in (f.pairs ?? []).enumerated() {
             guard p.ddg.count == 4, p.ddg.allSatisfy({ $0.count == 4 }) else {
-                throw InputError(.malformedTable, file: file, "pair \(k + 1): 'ddg' must be 4 rows of 4 values")
+                throw BETSeqError(.malformedTable, file: file, "pair \(k + 1): 'ddg' must be 4 rows of 4 values")
             }
             pairs.append(Pair(i: p.i - 1, j: p.j - 1, ddg: p.ddg.flatMap { $0 }))
         }
@@ -190,7 +192,7 @@ public struct EnergyModel: Sendable, Equatable {
     /// Reads a model file: the JSON form, or a mononucleotide energy-matrix TSV.
     public static func read(path: String) throws -> EnergyModel {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(.cannotOpen, file: path, "cannot read the file")
+            throw BETSeqError(.cannotOpen, file: path, "cannot read the file")
         }
         if isEnergyMatrix(data) { return try decodeMatrix(data, file: path) }
         return try decode(data, file: path)
@@ -213,17 +215,17 @@ public struct EnergyModel: Sendable, Equatable {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             if n == 0 {
                 guard fields.map(String.init) == ["position", "A", "C", "G", "T"] else {
-                    throw InputError(.malformedTable, file: file, line: 1, "header must be 'position A C G T' (tab-separated)")
+                    throw BETSeqError(.malformedTable, file: file, line: 1, "header must be 'position A C G T' (tab-separated)")
                 }
                 continue
             }
             row += 1
             guard fields.count == 5, Int(fields[0]) == row else {
-                throw InputError(.malformedTable, file: file, line: n + 1, "expected position \(row) and 4 values")
+                throw BETSeqError(.malformedTable, file: file, line: n + 1, "expected position \(row) and 4 values")
             }
             for f in fields.dropFirst() {
                 guard let v = Double(f), v.isFinite else {
-                    throw InputError(.malformedTable, file: file, line: n + 1, "'\(f)' is not a finite number")
+                    throw BETSeqError(.malformedTable, file: file, line: n + 1, "'\(f)' is not a finite number")
                 }
                 mono.append(v)
             }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import SequenceIO
+@testable import IO
 
 @Suite struct FastGzipTests {
     func readBack(_ path: String) throws -> [UInt8] { try readAllBytes(path: path) }

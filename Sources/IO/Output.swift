@@ -26,7 +26,7 @@ public final class OutputFile: ByteSink {
         var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
-            throw InputError(.cannotWrite, file: path, "cannot create a file in '\(dir)': \(String(cString: strerror(errno)))")
+            throw BETSeqError(.cannotWrite, file: path, "cannot create a file in '\(dir)': \(String(cString: strerror(errno)))")
         }
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         fchmod(fd, 0o644)
@@ -46,7 +46,7 @@ public final class OutputFile: ByteSink {
             let n = Glibc.write(fd, p, left)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw InputError(.cannotWrite, file: path, "write failed: \(String(cString: strerror(errno)))")
+                throw BETSeqError(.cannotWrite, file: path, "write failed: \(String(cString: strerror(errno)))")
             }
             p += n
             left -= n
@@ -57,13 +57,13 @@ public final class OutputFile: ByteSink {
         guard !done else { return }
         guard let temporaryPath else { done = true; return }
         if close(fd) != 0 {
-            throw InputError(.cannotWrite, file: path, "close failed: \(String(cString: strerror(errno)))")
+            throw BETSeqError(.cannotWrite, file: path, "close failed: \(String(cString: strerror(errno)))")
         }
         done = true
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw InputError(.cannotWrite, file: path, "cannot move the finished file into place: \(reason)")
+            throw BETSeqError(.cannotWrite, file: path, "cannot move the finished file into place: \(reason)")
         }
     }
 }
@@ -214,62 +214,6 @@ public final class TextWriter {
         try sink.finish()
     }
 }
-
-/// Writes FASTQ (or FASTA when no quality is given) records.
-public final class SequenceWriter {
-    private let text: TextWriter
-
-    public init(path: String, gzipLevel: Int32 = 6) throws {
-        text = TextWriter(try openOutput(path, gzipLevel: gzipLevel))
-    }
-
-    public func write(header: String, sequence: String, quality: String?) throws {
-        try text.write(byte: UInt8(ascii: quality == nil ? ">" : "@"))
-        try text.write(header)
-        try text.write(byte: 10)
-        try text.write(sequence)
-        try text.write(byte: 10)
-        if let quality {
-            try text.write("+\n")
-            try text.write(quality)
-            try text.write(byte: 10)
-        }
-    }
-
-    public func finish() throws { try text.finish() }
-}
-
-/// Writes 2-bit sequence keys (A=0 … T=3, first base most significant) as text quickly: each half
-/// of the sequence is looked up in a table.
-public struct SequenceSpeller: Sendable {
-    let length: Int
-    let hiLength: Int
-    let hi: [UInt8]
-    let lo: [UInt8]
-    public init(length: Int) {
-        self.length = length
-        hiLength = length / 2
-        let loLength = length - hiLength
-        func table(_ n: Int) -> [UInt8] {
-            var t: [UInt8] = []
-            let letters = Array("ACGT".utf8)
-            for key in 0..<(1 << (2 * n)) {
-                for p in 0..<n { t.append(letters[(key >> (2 * (n - 1 - p))) & 3]) }
-            }
-            return t
-        }
-        hi = table(hiLength)
-        lo = table(loLength)
-    }
-
-    public func write(_ key: Int, to out: TextWriter) throws {
-        let loLength = length - hiLength
-        let h = key >> (2 * loLength), l = key & ((1 << (2 * loLength)) - 1)
-        try hi.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(h * hiLength)..<((h + 1) * hiLength)])) }
-        try lo.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(l * loLength)..<((l + 1) * loLength)])) }
-    }
-}
-
 
 /// Writes bytes to `path` atomically (temporary file, then rename; `-` is standard output).
 public func writeFile(_ bytes: some Sequence<UInt8>, path: String) throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SequenceIO
+@testable import Sequence
+@testable import IO
 
 @Suite struct SequenceTableTests {
     func parse(_ text: String, required: [String] = ["ddg"], optional: [String] = []) throws -> SequenceTable {
@@ -31,7 +32,7 @@ import Testing
             do {
                 _ = try parse(text)
                 Issue.record("accepted: \(text)")
-            } catch let e as InputError {
+            } catch let e as BETSeqError {
                 #expect(e.description.contains(message), "\(e)")
             } catch {
                 Issue.record("\(error)")

@@ -80,7 +80,7 @@ public final class GzipSource: ByteSource {
                 continue
             }
             guard p.pointee == 0x1f else {
-                throw InputError(.trailingData, file: name,
+                throw BETSeqError(.trailingData, file: name,
                                  "unexpected data after gzip member \(members) at compressed byte \(compressedOffset)")
             }
             let next = state.pointee.next_in, avail = state.pointee.avail_in
@@ -110,10 +110,10 @@ public final class GzipSource: ByteSource {
             compressedOffset += Int64(used)
             if rc < 0 {
                 if rc == ISAL_INCORRECT_CHECKSUM {
-                    throw InputError(.gzipChecksum, file: name,
+                    throw BETSeqError(.gzipChecksum, file: name,
                                      "gzip CRC-32 mismatch in member \(members + 1) (corrupt file)")
                 }
-                throw InputError(.gzipCorrupt, file: name,
+                throw BETSeqError(.gzipCorrupt, file: name,
                                  "corrupt gzip data in member \(members + 1) near compressed byte \(compressedOffset) (igzip code \(rc))")
             }
             if state.pointee.block_state == ISAL_BLOCK_FINISH {
@@ -133,11 +133,11 @@ public final class GzipSource: ByteSource {
             }
             if state.pointee.avail_out == outBefore && state.pointee.avail_in == inBefore {
                 if inputEnded && inBefore == 0 {
-                    throw InputError(.gzipTruncated, file: name,
+                    throw BETSeqError(.gzipTruncated, file: name,
                                      "gzip stream ends inside member \(members + 1) (file truncated?)")
                 }
                 if inBefore > 0 {
-                    throw InputError(.gzipCorrupt, file: name,
+                    throw BETSeqError(.gzipCorrupt, file: name,
                                      "gzip decoder made no progress in member \(members + 1) near compressed byte \(compressedOffset)")
                 }
             }
@@ -165,7 +165,7 @@ public final class GzipSink: ByteSink {
         outBuffer = .allocate(byteCount: 1 << 18, alignment: 64)
         guard betseq_deflate_init_gzip(&stream, level) == Z_OK else {
             outBuffer.deallocate()
-            throw InputError(.cannotWrite, file: "<gzip>", "zlib could not start a compressor at level \(level)")
+            throw BETSeqError(.cannotWrite, file: "<gzip>", "zlib could not start a compressor at level \(level)")
         }
     }
 
@@ -180,7 +180,7 @@ public final class GzipSink: ByteSink {
             stream.avail_out = uInt(outBuffer.count)
             let rc = deflate(&stream, flush)
             guard rc == Z_OK || rc == Z_STREAM_END || rc == Z_BUF_ERROR else {
-                throw InputError(.cannotWrite, file: "<gzip>", "zlib deflate failed (code \(rc))")
+                throw BETSeqError(.cannotWrite, file: "<gzip>", "zlib deflate failed (code \(rc))")
             }
             let produced = outBuffer.count - Int(stream.avail_out)
             if produced > 0 {
@@ -241,7 +241,7 @@ public final class FastGzipSink: ByteSink {
         stream.pointee.avail_out = UInt32(outBuffer.count)
         let rc = isal_deflate(stream)
         guard rc == COMP_OK else {
-            throw InputError(.cannotWrite, file: "<gzip>", "ISA-L deflate failed (code \(rc))")
+            throw BETSeqError(.cannotWrite, file: "<gzip>", "ISA-L deflate failed (code \(rc))")
         }
         let produced = outBuffer.count - Int(stream.pointee.avail_out)
         if produced > 0 { try sink.write(UnsafeRawBufferPointer(rebasing: outBuffer[0..<produced])) }
@@ -263,4 +263,17 @@ public final class FastGzipSink: ByteSink {
         repeat { try pump() } while betseq_isal_deflate_finished(stream) == 0
         try sink.finish()
     }
+}
+
+/// Inflates a whole zlib stream (RFC 1950, as in PNG's IDAT chunks) of known decompressed size.
+public func zlibInflate(_ data: [UInt8], size: Int, name: String = "<zlib>") throws -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: size)
+    var length = uLongf(size)
+    let status = out.withUnsafeMutableBufferPointer { o in
+        data.withUnsafeBufferPointer { uncompress(o.baseAddress, &length, $0.baseAddress, uLong($0.count)) }
+    }
+    guard status == Z_OK, Int(length) == size else {
+        throw BETSeqError(.gzipCorrupt, file: name, "zlib stream does not inflate to \(size) bytes (status \(status))")
+    }
+    return out
 }

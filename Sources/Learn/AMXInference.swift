@@ -1,6 +1,6 @@
 import CAMX
 import Foundation
-import Learn
+import IO
 
 /// Number format of network inference.
 public enum InferencePrecision: String, Sendable, CaseIterable {
@@ -16,10 +16,11 @@ public enum InferencePrecision: String, Sendable, CaseIterable {
     public static var amxAvailable: Bool { betseq_amx_available() != 0 }
 }
 
-/// The evaluation-mode network folded for AMX: each hidden layer is one packed bf16 weight matrix
-/// with a per-output scale and shift (bias and batch norm together) and ReLU; the output layer is a
-/// float dot product. Dropout is the identity in evaluation.
-final class AMXNetwork: @unchecked Sendable {
+/// An evaluation-mode multilayer perceptron on one-hot inputs folded for AMX: each hidden layer is
+/// one packed bf16 weight matrix with a per-output scale and shift (bias and batch norm together)
+/// and ReLU; the output layer is a float dot product. Dropout is the identity in evaluation.
+/// Inputs are packed categorical keys, as `OneHot` reads them.
+public final class AMXNetwork: @unchecked Sendable {
     struct Dense {
         var packed: [UInt16]
         var depth: Int        // input width rounded up to 32
@@ -33,14 +34,14 @@ final class AMXNetwork: @unchecked Sendable {
     let outputWeights: [Float]
     let outputBias: Float
 
-    /// Nil unless AMX is available and the network is Linear → BatchNorm → ReLU (→ Dropout) blocks
-    /// ending in a Linear with one output.
-    init?(_ network: DDGNetwork) {
+    /// Nil unless AMX is available and `layers` are Linear → BatchNorm → ReLU (→ Dropout) blocks
+    /// ending in a Linear with one output, on the one-hot encoding of `length` positions.
+    public init?(layers networkLayers: [Layer<Float>], length: Int) {
         guard InferencePrecision.amxAvailable else { return nil }
         var blocks: [Dense] = []
         var pending: Linear<Float>?
         var last: Linear<Float>?
-        var depth = (4 * network.length + 31) / 32 * 32
+        var depth = (OneHot.width(length) + 31) / 32 * 32
         var norm: BatchNorm<Float>?
         func finish(relu: Bool) -> Bool {
             guard let linear = pending else { return false }
@@ -68,7 +69,7 @@ final class AMXNetwork: @unchecked Sendable {
             norm = nil
             return relu
         }
-        for layer in network.net.layers {
+        for layer in networkLayers {
             switch layer {
             case let linear as Linear<Float>:
                 guard pending == nil else { return nil }   // two linear maps in a row: not this architecture
@@ -86,22 +87,19 @@ final class AMXNetwork: @unchecked Sendable {
             }
         }
         guard let output = last, pending === output, output.outputs == 1, output.inputs == blocks.last?.width ?? -1 else { return nil }
-        length = network.length
+        self.length = length
         layers = blocks
         outputWeights = output.weight.value
         outputBias = output.bias.value[0]
     }
 
     /// Raw outputs for keys (any count; processed in 1,024-row batches padded to a multiple of 32).
-    func outputs(_ keys: ArraySlice<UInt64>, into out: UnsafeMutableBufferPointer<Float>) {
+    public func outputs(_ keys: ArraySlice<UInt64>, into out: UnsafeMutableBufferPointer<Float>) {
         let rows = (keys.count + 31) / 32 * 32
         let inputDepth = layers[0].depth
         var x = [UInt16](repeating: 0, count: rows * inputDepth)
         for (r, key) in keys.enumerated() {
-            for p in 0..<length {
-                let base = Int((key >> UInt64(2 * (length - 1 - p))) & 3)
-                x[r * inputDepth + 4 * p + base] = 0x3F80   // 1.0 in bf16
-            }
+            OneHot.forEachHot(key, length: length) { x[r * inputDepth + $0] = 0x3F80 }  // 1.0 in bf16
         }
         for layer in layers {
             // Every element, padding included, is written by the kernel.
@@ -120,5 +118,28 @@ final class AMXNetwork: @unchecked Sendable {
         let final = layers[layers.count - 1]
         betseq_bf16_rows_dot(x, Int32(rows), Int32(final.width), Int32(final.stride), outputWeights, outputBias, &result)
         for i in 0..<keys.count { out[i] = result[i] }
+    }
+}
+
+/// One-hot rows of packed categorical keys: `length` positions of 4 categories, 2 bits each, the
+/// first position in the most significant bits (DNA keys, A=0 … T=3, are the use).
+public enum OneHot {
+    /// Columns of the encoding: 4 per position.
+    public static func width(_ length: Int) -> Int { 4 * length }
+
+    /// Calls `body` with the column of each position's hot category.
+    @inline(__always)
+    public static func forEachHot(_ key: UInt64, length: Int, _ body: (Int) -> Void) {
+        for p in 0..<length { body(4 * p + Int((key >> UInt64(2 * (length - 1 - p))) & 3)) }
+    }
+
+    /// A batch of one-hot rows (zeros elsewhere).
+    public static func encode<T: NNScalar>(_ keys: ArraySlice<UInt64>, length: Int) -> Batch<T> {
+        let columns = width(length)
+        var x = Batch<T>(zeros: keys.count, columns)
+        x.values.withUnsafeMutableBufferPointer { v in
+            for (r, key) in keys.enumerated() { forEachHot(key, length: length) { v[r * columns + $0] = 1 } }
+        }
+        return x
     }
 }

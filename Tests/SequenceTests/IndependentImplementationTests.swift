@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SequenceIO
+@testable import Sequence
+@testable import IO
 
 /// A deliberately plain re-statement of the published read rules for the BET-seq design, written
 /// with Swift strings and no shared code, to cross-check `ReadExtractor` on adversarial reads.

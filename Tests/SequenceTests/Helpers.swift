@@ -1,5 +1,6 @@
 import Foundation
-@testable import SequenceIO
+@testable import Sequence
+@testable import IO
 
 func tempDir() throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-test-\(UUID().uuidString)")
@@ -44,14 +45,14 @@ func write(_ text: String, to dir: URL, _ name: String) throws -> String {
     try write(Array(text.utf8), to: dir, name)
 }
 
-/// The error kind thrown by `body`, or nil if it did not throw an InputError.
-func errorKind(_ body: () throws -> Void) -> InputError.Kind? {
-    do { try body() } catch let e as InputError { return e.kind } catch { return nil }
+/// The error kind thrown by `body`, or nil if it did not throw an BETSeqError.
+func errorKind(_ body: () throws -> Void) -> BETSeqError.Kind? {
+    do { try body() } catch let e as BETSeqError { return e.kind } catch { return nil }
     return nil
 }
 
-func inputError(_ body: () throws -> Void) -> InputError? {
-    do { try body() } catch let e as InputError { return e } catch { return nil }
+func inputError(_ body: () throws -> Void) -> BETSeqError? {
+    do { try body() } catch let e as BETSeqError { return e } catch { return nil }
     return nil
 }
 

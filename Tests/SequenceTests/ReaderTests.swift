@@ -1,6 +1,7 @@
 import Foundation
 import Testing
-@testable import SequenceIO
+@testable import Sequence
+@testable import IO
 
 @Suite struct ReaderTests {
     let records = [
@@ -114,7 +115,7 @@ import Testing
         let dir = try tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let good = "@ok\nACGT\n+\nIIII\n"
-        let cases: [(String, InputError.Kind, Int?, Int?)] = [
+        let cases: [(String, BETSeqError.Kind, Int?, Int?)] = [
             (good + "r2\nACGT\n+\nIIII\n", .missingHeader, 2, 5),
             (good + "@r2\nACGT\nIIII\n@r3\n", .missingPlus, 2, 7),
             (good + "@r2\nACGT\n+\nIII\n", .qualityLength, 2, 8),
