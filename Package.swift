@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "IOTests", dependencies: ["IO"], path: "Tests/IOTests"),
         .testTarget(name: "SequenceTests", dependencies: ["Sequence", "IO"], path: "Tests/SequenceTests"),
         .testTarget(name: "AffinityTests", dependencies: ["Affinity", "Sequence", "IO", "Learn"], path: "Tests/AffinityTests"),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Affinity", "Sequence", "IO"], path: "Tests/SimulateTests"),
+        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Affinity", "Sequence", "IO", "Learn"], path: "Tests/SimulateTests"),
         .testTarget(name: "ContactsTests", dependencies: ["Contacts", "IO", "Learn"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Affinity", "Simulate", "IO"], path: "Tests/ReportTests"),

@@ -5,9 +5,12 @@ import IO
 import Sequence
 
 /// Options for `estimateDDG`.
+/// RT in kcal/mol at 298 K, the BET-seq convention; every default RT in betseq is this one.
+public let defaultRT = 0.593
+
 public struct DDGOptions: Sendable {
     /// RT in kcal/mol. 0.593 is the BET-seq convention (298 K).
-    public var rt = 0.593
+    public var rt = defaultRT
     /// Added to every bound and reference count. 0 (the default) drops sequences with a zero count.
     public var pseudocount = 0.0
     public init() {}
@@ -55,24 +58,15 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
         throw BETSeqError(.invalidOption, file: file, "RT must be positive")
     }
     let pairs = try zip(bound, reference).map { (try table.column($0, file: file), try table.column($1, file: file)) }
-    let c = options.pseudocount
     let rows = table.sequences.count
     var sumW = [Double](repeating: 0, count: rows)
     var sumWX = [Double](repeating: 0, count: rows)
     for (b, u) in pairs {
-        let totalB = b.reduce(0.0) { $0 + Double($1) + c }
-        let totalU = u.reduce(0.0) { $0 + Double($1) + c }
-        guard totalB > 0, totalU > 0 else {
-            throw BETSeqError(.invalidOption, file: file, "a bound or reference column has no counts at all")
-        }
-        let offset = log(totalU) - log(totalB)
-        for r in 0..<rows {
-            let B = Double(b[r]) + c, U = Double(u[r]) + c
-            guard B > 0, U > 0 else { continue }
-            let x = -options.rt * (log(B) - log(U) + offset)
-            let w = 1 / (options.rt * options.rt * (1 / B + 1 / U))
-            sumW[r] += w
-            sumWX[r] += w * x
+        let replicate = try replicateDDG(bound: b.map(Double.init), reference: u.map(Double.init), rt: options.rt,
+                                         pseudocount: options.pseudocount, file: file)
+        for r in 0..<rows where replicate.weight[r] > 0 {
+            sumW[r] += replicate.weight[r]
+            sumWX[r] += replicate.weight[r] * replicate.ddg[r]
         }
     }
     var result = DDGResult()
@@ -88,6 +82,27 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
         for i in result.ddg.indices { result.ddg[i] -= result.centre }
     }
     return result
+}
+
+/// One replicate's ΔΔG_i = −RT·ln((B_i/ΣB)/(U_i/ΣU)) (not centred) and inverse variance
+/// w_i = 1/(RT²·(1/B_i + 1/U_i)) per row, after adding `pseudocount` to every count; rows with a
+/// zero count get ΔΔG NaN and weight 0. ΣB and ΣU run over every row.
+public func replicateDDG(bound b: [Double], reference u: [Double], rt: Double, pseudocount c: Double = 0,
+                         file: String = "count table") throws -> (ddg: [Double], weight: [Double]) {
+    let totalB = b.reduce(0.0) { $0 + $1 + c }
+    let totalU = u.reduce(0.0) { $0 + $1 + c }
+    guard totalB > 0, totalU > 0 else {
+        throw BETSeqError(.invalidOption, file: file, "a bound or reference column has no counts at all")
+    }
+    let offset = log(totalU) - log(totalB)
+    var ddg = [Double](repeating: .nan, count: b.count), weight = [Double](repeating: 0, count: b.count)
+    for r in b.indices {
+        let B = b[r] + c, U = u[r] + c
+        guard B > 0, U > 0 else { continue }
+        ddg[r] = -rt * (log(B) - log(U) + offset)
+        weight[r] = 1 / (rt * rt * (1 / B + 1 / U))
+    }
+    return (ddg, weight)
 }
 
 /// Writes `sequence ddg se` and then the named count columns, one row per reported sequence.

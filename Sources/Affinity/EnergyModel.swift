@@ -137,13 +137,13 @@ public struct EnergyModel: Sendable, Equatable {
 
     // MARK: JSON
 
-    private struct FilePair: Codable {
+    struct FilePair: Codable {
         var i: Int
         var j: Int
         var ddg: [[Double]]
     }
 
-    private struct File: Codable {
+    struct File: Codable {
         var format: String
         var version: Int
         var length: Int
@@ -237,16 +237,20 @@ public struct EnergyModel: Sendable, Equatable {
 
     /// The JSON form (keys sorted, so the same model always gives the same bytes).
     public func encoded() throws -> Data {
-        let file = File(format: Self.formatName, version: 1, length: length, units: "kcal/mol",
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return try encoder.encode(file)
+    }
+
+    /// The model as its file's keys.
+    var file: File {
+        File(format: Self.formatName, version: 1, length: length, units: "kcal/mol",
                         intercept: intercept,
                         mono: (0..<length).map { Array(mono[(4 * $0)..<(4 * $0 + 4)]) },
                         pairs: pairs.map { p in
                             FilePair(i: p.i + 1, j: p.j + 1, ddg: (0..<4).map { Array(p.ddg[(4 * $0)..<(4 * $0 + 4)]) })
                         },
                         description: description)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(file)
     }
 
     /// Writes the JSON form atomically (temporary file, then rename).

@@ -117,41 +117,11 @@ struct Predictor {
 
     func callAsFunction(_ key: UInt64) -> Double {
         if let landscape { return landscape[Int(key)] }
-        let l = model.length
-        let codes = (0..<l).map { UInt8((key >> UInt64(2 * (l - 1 - $0))) & 3) }
-        return model.energy(codes: codes)
+        return model.energy(key: key)
     }
 }
 
 // MARK: Files
-
-/// Writes a fitted model: an energy-model JSON (so `betseq simulate --landscape` and `betseq
-/// predict` read it as is) with a `linear_model` object holding features, coding, parameters,
-/// metrics and provenance.
-public func writeLinearModel(_ analysis: LinearAnalysis, path: String, provenance: [String: Any]) throws {
-    let fit = analysis.fit
-    var model = fit.model
-    model.description = "linear \(fit.layout.set.rawValue) model (\(fit.layout.parameterCount) parameters), \(fit.coding.name)"
-    guard var object = try JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any] else {
-        throw BETSeqError(.cannotWrite, file: path, "could not encode the model")
-    }
-    var metrics: [String: Any] = [:]
-    for (name, m) in analysis.metrics { metrics[name] = m.json }
-    object["linear_model"] = [
-        "features": fit.layout.set.rawValue,
-        "feature_pairs": fit.layout.pairs.map { [$0.0 + 1, $0.1 + 1] },
-        "coding": fit.coding.name,
-        "parameters": fit.parameters.map { ["name": $0.name, "value": $0.value] },
-        "parameter_count": fit.layout.parameterCount,
-        "solver": fit.solver,
-        "dependent_features": fit.dependent,
-        "training_rows": fit.trainingRows,
-        "split": analysis.split,
-        "metrics": metrics,
-        "provenance": provenance,
-    ] as [String: Any]
-    try writeJSONFile(object, path: path)
-}
 
 /// The mononucleotide main effects (sum-to-zero coding of the whole model) as an energy-matrix
 /// TSV: `position A C G T`, one row per variable position, kcal/mol. `betseq simulate

@@ -297,39 +297,3 @@ public func sumToZero(_ m: EnergyModel) -> EnergyModel {
     return out
 }
 
-/// Agreement of predictions with a target.
-public struct FitMetrics: Sendable, Equatable {
-    public var rows: Int
-    /// Coefficient of determination 1 − SS_res/SS_tot.
-    public var r2: Double
-    public var pearsonR2: Double
-    public var rmse: Double
-
-    public init(target: [Double], prediction: [Double]) {
-        rows = target.count
-        let n = Double(target.count)
-        guard target.count >= 2 else {
-            r2 = .nan; pearsonR2 = .nan; rmse = target.isEmpty ? .nan : abs(target[0] - prediction[0])
-            return
-        }
-        let my = target.reduce(0, +) / n, mp = prediction.reduce(0, +) / n
-        var ssRes = 0.0, ssTot = 0.0, spp = 0.0, syp = 0.0
-        for (y, p) in zip(target, prediction) {
-            ssRes += (y - p) * (y - p)
-            ssTot += (y - my) * (y - my)
-            spp += (p - mp) * (p - mp)
-            syp += (y - my) * (p - mp)
-        }
-        r2 = ssTot > 0 ? 1 - ssRes / ssTot : .nan
-        pearsonR2 = ssTot > 0 && spp > 0 ? syp * syp / (ssTot * spp) : .nan
-        rmse = (ssRes / n).squareRoot()
-    }
-}
-
-extension FitMetrics {
-    /// `rows`, `r2`, `pearson_r2`, `rmse` for model metadata (non-finite values as null).
-    public var json: [String: Any] {
-        func number(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
-        return ["rows": rows, "r2": number(r2), "pearson_r2": number(pearsonR2), "rmse": number(rmse)]
-    }
-}

@@ -33,7 +33,7 @@ public struct NeuralOptions: Sendable {
     public var seed: UInt64 = 0
     public var threads = 2
     public var likelihood = Likelihood.ratio
-    public var rt = 0.593
+    public var rt = defaultRT
     public init() {}
 }
 
@@ -143,60 +143,6 @@ public final class DDGNetwork {
     public func effectivePrecision(_ requested: InferencePrecision) -> InferencePrecision {
         requested == .float32 || amxNetwork() == nil ? .float32 : .bfloat16
     }
-
-    /// Every sequence of the variable region, mean-centred (as the paper reports them).
-    public func predictAll(threads: Int = 1, precision: InferencePrecision = .float32) throws -> [Double] {
-        guard length <= 12 else {
-            throw BETSeqError(.invalidOption, file: "predict", "--all needs at most 12 variable bases")
-        }
-        var all = predict((0..<(UInt64(1) << UInt64(2 * length))).map { $0 }, threads: threads, precision: precision)
-        let mean = all.reduce(0, +) / Double(all.count)
-        for i in all.indices { all[i] -= mean }
-        return all
-    }
-
-    // MARK: Files
-
-    public static let formatName = "betseq-neural-model"
-
-    /// Weights (float32, base64) plus JSON metadata, written atomically.
-    public func save(path: String, metadata: [String: Any]) throws {
-        let object: [String: Any] = [
-            "format": Self.formatName, "version": 1, "length": length, "widths": widths,
-            "dropout": dropout, "likelihood": likelihood.rawValue, "rt": rt,
-            "parameters": ParameterStore.encode(ParameterStore.flatten(net.parameters + net.buffers)),
-            "metadata": metadata,
-        ]
-        try writeJSONFile(object, path: path)
-    }
-
-    public static func isNeuralModel(_ data: Data) -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
-        return object["format"] as? String == formatName
-    }
-
-    public static func load(path: String) throws -> DDGNetwork {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BETSeqError(.cannotOpen, file: path, "cannot read the model")
-        }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              o["format"] as? String == formatName else {
-            throw BETSeqError(.malformedTable, file: path, "not a \(formatName) file")
-        }
-        guard let length = o["length"] as? Int, (1...32).contains(length),
-              let widths = o["widths"] as? [Int], widths.allSatisfy({ $0 >= 1 }),
-              let dropout = o["dropout"] as? Double,
-              let likelihood = (o["likelihood"] as? String).flatMap(Likelihood.init(rawValue:)),
-              let rt = o["rt"] as? Double,
-              let text = o["parameters"] as? String, let flat = ParameterStore.decode(text) else {
-            throw BETSeqError(.malformedTable, file: path, "missing or invalid length, widths, dropout, likelihood, rt or parameters")
-        }
-        let network = DDGNetwork(length: length, widths: widths, dropout: dropout, likelihood: likelihood, rt: rt, seed: 0)
-        guard ParameterStore.restore(flat, into: network.net.parameters + network.net.buffers) else {
-            throw BETSeqError(.malformedTable, file: path, "the parameters do not fit the architecture")
-        }
-        return network
-    }
 }
 
 /// Fit of the network to the measured ΔΔG (`data.target`) on `rows`, skipping rows without a finite
@@ -205,12 +151,8 @@ public final class DDGNetwork {
 /// measured ΔΔG are centred over the observed flanks only), so only the shape is scored.
 public func heldOutMetrics(_ network: DDGNetwork, data: NeuralData, rows: [Int], threads: Int = 1) -> FitMetrics {
     let kept = rows.filter { data.target[$0].isFinite }
-    guard !kept.isEmpty else { return FitMetrics(target: [], prediction: []) }
-    let target = kept.map { data.target[$0] }
-    var prediction = network.predict(kept.map { data.keys[$0] }, threads: threads)
-    let shift = zip(target, prediction).reduce(0.0) { $0 + $1.0 - $1.1 } / Double(kept.count)
-    for i in prediction.indices { prediction[i] += shift }
-    return FitMetrics(target: target, prediction: prediction)
+    let prediction = network.predict(kept.map { data.keys[$0] }, threads: threads)
+    return FitMetrics.offsetFree(target: kept.map { data.target[$0] }, prediction: prediction)
 }
 
 /// Rows to train on: sequence keys with either a ΔΔG target (and weights) or bound/reference counts.

@@ -37,9 +37,32 @@ public struct TargetRows: Sendable {
     }
 }
 
-/// ΔΔG_i = −RT·ln((B_i/ΣB)/(U_i/ΣU)) for each row (not centred), NaN where a count is zero; sums
-/// over all rows, as `estimateDDG` takes them.
-public func ddgFromCounts(bound b: [Double], reference u: [Double], rt: Double) -> [Double] {
-    let sumB = b.reduce(0, +), sumU = u.reduce(0, +)
-    return zip(b, u).map { bi, ui in bi > 0 && ui > 0 ? -rt * log((bi / sumB) / (ui / sumU)) : .nan }
+extension TargetRows {
+    /// ΔΔG straight from a count table's `bound` and `reference` columns, as `betseq ddg` computes
+    /// it for one replicate (`replicateDDG`), mean-centred over the rows kept; weights are the
+    /// inverse variances (or nil for `weighted: false`). Rows with a zero count are dropped.
+    public static func fromCounts(path: String, bound: String, reference: String, rt: Double, weighted: Bool) throws -> TargetRows {
+        let data = try SequenceTable.read(path: path, required: [bound, reference])
+        let (ddg, weight) = try replicateDDG(bound: data.column(bound) ?? [], reference: data.column(reference) ?? [], rt: rt, file: path)
+        var rows = TargetRows(length: data.length, keys: [], targets: [], weights: weighted ? [] : nil, dropped: 0,
+                              targetName: "ΔΔG from \(bound)/\(reference)")
+        for i in data.keys.indices {
+            guard ddg[i].isFinite, weight[i] > 0 else { rows.dropped += 1; continue }
+            rows.keys.append(data.keys[i])
+            rows.targets.append(ddg[i])
+            rows.weights?.append(weight[i])
+        }
+        let mean = rows.targets.reduce(0, +) / Double(max(1, rows.targets.count))
+        for i in rows.targets.indices { rows.targets[i] -= mean }
+        return rows
+    }
+
+    /// Checks that the rows fit a design (at least one row; its variable length).
+    public func check(design: DesignTemplate, file: String) throws {
+        guard length > 0, !keys.isEmpty else { throw BETSeqError(.malformedTable, file: file, "no rows to fit") }
+        guard length == design.variableLength else {
+            throw BETSeqError(.malformedTable, file: file,
+                              "sequences have \(length) bases but the design has \(design.variableLength) variable bases (--design)")
+        }
+    }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import IO
 
 @main
 struct BETSeq: ParsableCommand {
@@ -12,6 +14,9 @@ struct BETSeq: ParsableCommand {
               betseq ddg counts.tsv --bound bound --reference input --out ddg.tsv
               betseq fit linear --features di ddg.tsv --out model.json
               betseq predict model.json --all --out predicted.tsv
+
+            Exit status (sysexits): 0 success, 64 usage, 65 bad input data, 66 missing input, \
+            70 numerical failure (divergence, no convergence), 73 cannot create an output, 74 I/O error.
             """,
         version: BETSeq.version,
         subcommands: [Count.self, DDG.self, SimulateCommand.self, Fit.self, Predict.self, ReportCommand.self, Pipeline.self, ContactsCommand.self])
@@ -20,6 +25,41 @@ struct BETSeq: ParsableCommand {
 
     static func main() {
         BLASEnvironment.prepare()
-        main(nil)
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)  // usage errors: the message and the subcommand's usage, status 64
+        }
+        do {
+            try command.run()
+        } catch {
+            let (message, status) = describe(error)
+            printErr("betseq: " + message)
+            Foundation.exit(status)
+        }
     }
+
+    /// One line and an exit status for an error raised while running a command.
+    static func describe(_ error: Error) -> (String, Int32) {
+        switch error {
+        case let e as BETSeqError:
+            return (e.description, e.exitCode)
+        case let e as ValidationError:
+            return (e.message, BETSeqError.Category.usage.rawValue)
+        case let e as ExitCode:
+            return ("exit \(e.rawValue)", e.rawValue)
+        case let e as CocoaError:
+            let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.userInfo[NSURLErrorKey].map { "\($0)" } ?? "file"
+            let reason = (e.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? e.localizedDescription
+            let status: BETSeqError.Category = e.isWriteError ? .cannotCreate : e.code == .fileReadNoSuchFile ? .noInput : .io
+            return ("\(path): \(reason)", status.rawValue)
+        default:
+            return ("\(error)", BETSeqError.Category.numerical.rawValue)
+        }
+    }
+}
+
+private extension CocoaError {
+    var isWriteError: Bool { (CocoaError.Code.fileWriteUnknown.rawValue...CocoaError.Code.fileWriteVolumeReadOnly.rawValue).contains(code.rawValue) }
 }

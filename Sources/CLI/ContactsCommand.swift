@@ -34,7 +34,7 @@ struct ContactsMap: ParsableCommand {
     var out: String
 
     @Option(help: "static or dynamic.")
-    var mode = "static"
+    var mode = ContactMode.static
 
     @Option(help: "Atoms to consider: all (everything but solvent and lipids; static default), protein (dynamic default) or 'chain X'.")
     var sele: String?
@@ -52,7 +52,6 @@ struct ContactsMap: ParsableCommand {
     var svg: String?
 
     func run() throws {
-        guard let mode = ContactMode(rawValue: mode) else { throw ValidationError("--mode must be static or dynamic") }
         let defaultSelection = mode == .static ? "all" : "protein"
         guard let selection = AtomSelection(sele ?? defaultSelection) else { throw ValidationError("--sele: all, protein or 'chain X'") }
         let selection2 = try sele2.map { text -> AtomSelection in
@@ -66,15 +65,7 @@ struct ContactsMap: ParsableCommand {
         try map.writeTSV(path: out, structure: s)
         if let atoms { try writeAtomContacts(contacts, structure: s, path: atoms) }
         if let svg {
-            let labels = map.residues.map { s.residues[$0].label }
-            let position = Dictionary(uniqueKeysWithValues: map.residues.enumerated().map { ($1, $0) })
-            let panels = ContactChannel.allCases.map { ch in
-                (ch.code, map.pairs.compactMap { key, flags -> (Int, Int)? in
-                    guard flags & (1 << UInt8(ch.rawValue)) != 0, let a = position[Int(key.x)], let b = position[Int(key.y)] else { return nil }
-                    return (a, b)
-                }.sorted { $0 < $1 })
-            }
-            try writeFile(contactMapPanels(title: URL(fileURLWithPath: structure).lastPathComponent, labels: labels, panels: panels).utf8, path: svg)
+            try writeFile(contactMapChart(map, structure: s, title: URL(fileURLWithPath: structure).lastPathComponent).utf8, path: svg)
         }
         let graph = CovalentGraph(s)
         if !graph.chainBreaks.isEmpty || !graph.missingAtoms.isEmpty {

@@ -1,28 +1,8 @@
 import ArgumentParser
 import Contacts
 import Foundation
-import Report
 import IO
-import Sequence
-
-/// Structure paths from a list file: one per line, '#' comments and blank lines skipped, relative
-/// paths taken relative to the list's folder.
-func structureList(_ path: String) throws -> [String] {
-    let text = String(decoding: try readAllBytes(path: path), as: UTF8.self)
-    let folder = (path as NSString).deletingLastPathComponent
-    let entries = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-    guard !entries.isEmpty else { throw BETSeqError(.malformedTable, file: path, "no structures listed") }
-    return entries.map { $0.hasPrefix("/") || folder.isEmpty ? $0 : (folder as NSString).appendingPathComponent($0) }
-}
-
-func loadExamples(_ paths: [String], config: ContactNetworkConfig, withTargets: Bool, missingWeight: Float) throws -> [ContactExample] {
-    try paths.map { path in
-        let s = try Structure.read(path: path)
-        return try ContactExample(structure: s, name: URL(fileURLWithPath: path).lastPathComponent, vocabulary: config.vocabulary,
-                                  anchorSets: config.variant == .pgnn ? config.anchorSets : 0, withTargets: withTargets,
-                                  missingWeight: missingWeight)
-    }
-}
+import Report
 
 struct ContactsTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,10 +26,10 @@ struct ContactsTrain: ParsableCommand {
     var out: String
 
     @Option(help: "gat (graph attention) or pgnn (position-aware, anchor-set distances).")
-    var variant = "gat"
+    var variant = ContactNetworkConfig.Variant.gat
 
     @Option(help: "Atom tokens: element or element+name.")
-    var features = "element"
+    var features = AtomVocabulary.element
 
     @Option(help: "Graph layers.")
     var layers = 5
@@ -61,7 +41,7 @@ struct ContactsTrain: ParsableCommand {
     var hidden = 32
 
     @Option(help: "Loss: weighted (positive classes weighted by sqrt(neg/pos), capped at 100), bce or focal.")
-    var loss = "weighted"
+    var loss = ContactTrainingOptions.LossKind.weighted
 
     @Option(help: "Maximum epochs (one epoch = one step per training structure).")
     var maxEpochs = 200
@@ -82,7 +62,7 @@ struct ContactsTrain: ParsableCommand {
     var missingWeight: Float = 0.1
 
     @Option(help: "Batch norm at prediction: graph (each structure's statistics) or running.")
-    var batchNorm = "graph"
+    var batchNorm = BatchNormStatistics.graph
 
     @Option(help: "Random seed (initialisation, order of structures).")
     var seed: UInt64 = 0
@@ -90,55 +70,34 @@ struct ContactsTrain: ParsableCommand {
     @Option(help: "Threads.")
     var threads = 2
 
-    func run() throws {
-        var config = ContactNetworkConfig()
-        guard let v = ContactNetworkConfig.Variant(rawValue: variant) else { throw ValidationError("--variant: gat or pgnn") }
-        guard let vocabulary = AtomVocabulary(rawValue: features) else { throw ValidationError("--features: element or element+name") }
-        guard let lossKind = ContactTrainingOptions.LossKind(rawValue: loss) else { throw ValidationError("--loss: weighted, bce or focal") }
+    func validate() throws {
         guard layers >= 1, heads >= 1, hidden >= 1, maxEpochs >= 1, evalEvery >= 1, patience >= 1 else {
             throw ValidationError("--layers, --heads, --hidden, --max-epochs, --eval-every and --patience must be at least 1")
         }
-        config.variant = v; config.vocabulary = vocabulary; config.layers = layers; config.heads = heads; config.hidden = hidden
-        config.graphStatistics = batchNorm != "running"
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        var request = ContactTrainingRequest(train: train, out: out)
+        request.valid = valid
+        request.config.variant = variant; request.config.vocabulary = features; request.config.layers = layers
+        request.config.heads = heads; request.config.hidden = hidden; request.config.graphStatistics = batchNorm == .graph
         var options = ContactTrainingOptions()
         options.maxEpochs = maxEpochs; options.timeBudget = timeBudget; options.seed = seed; options.learningRate = lr
-        options.patience = patience; options.evaluateEvery = evalEvery; options.loss = lossKind; options.threads = threads
-        let clock = Date()
-        let trainPaths = try structureList(train), validPaths = try valid.map(structureList) ?? []
-        let trainSet = try loadExamples(trainPaths, config: config, withTargets: true, missingWeight: missingWeight)
-        let validSet = try loadExamples(validPaths, config: config, withTargets: true, missingWeight: missingWeight)
-        let atoms = trainSet.reduce(0) { $0 + $1.tokens.count }, pairs = trainSet.reduce(0) { $0 + $1.pairCount }
-        printErr(String(format: "contacts train: %d training structures (%d atoms, %d pairs), %d validation; prepared in %.1f s",
-                        trainSet.count, atoms, pairs, validSet.count, Date().timeIntervalSince(clock)))
-        let network = ContactNetwork(config: config, seed: seed)
-        printErr("\(variant), \(layers) layers × \(heads) heads × \(hidden), \(network.parameterCount) parameters, loss \(loss)")
-        var bestSoFar = -Double.infinity
-        func metadata(_ history: [ContactEpoch], bestEpoch: Int, stop: String) -> [String: Any] {
-            ["history": history.map { e -> [String: Any] in
-                var r: [String: Any] = ["epoch": e.epoch, "train_loss": e.trainLoss, "seconds": e.seconds]
-                if let v = e.validationAUPRC { r["valid_mean_auprc"] = v.isFinite ? v : NSNull() }
-                if let t = e.trainAUPRC { r["train_mean_auprc"] = t.isFinite ? t : NSNull() }
-                return r
-            }, "best_epoch": bestEpoch, "stop_reason": stop, "train": trainPaths, "valid": validPaths, "loss": loss,
-             "seed": seed, "provenance": ["betseq_version": BETSeq.version, "command": CommandLine.arguments.joined(separator: " ")]]
-        }
-        var seen: [ContactEpoch] = []
-        let result = try trainContactNetwork(network, train: trainSet, valid: validSet, options: options, log: printErr) { net, record in
-            seen.append(record)
-            let score = record.validationAUPRC ?? record.trainAUPRC ?? .nan
-            if score.isFinite && score > bestSoFar {
-                bestSoFar = score
-                try net.save(path: out, metadata: metadata(seen, bestEpoch: record.epoch, stop: "checkpoint"))
-            }
-        }
-        let final = ContactNetwork(config: config, seed: seed)
-        _ = final.restore(result.best)
-        try final.save(path: out, metadata: metadata(result.history, bestEpoch: result.bestEpoch, stop: result.stopReason))
-        let total = result.history.reduce(0) { $0 + $1.seconds }
-        printErr(String(format: "best epoch %d of %d (%@); %.1f s training, %.1f ms per epoch; wrote %@", result.bestEpoch,
-                        result.history.count, result.stopReason, total, 1000 * total / Double(max(1, result.history.count)), out))
+        options.patience = patience; options.evaluateEvery = evalEvery; options.loss = loss; options.threads = threads
+        request.options = options
+        request.missingWeight = missingWeight
+        request.betseqVersion = BETSeq.version
+        request.command = CommandLine.arguments.joined(separator: " ")
+        let (_, record) = try trainContactModel(request) { printErr($0) }
+        let total = record.history.reduce(0) { $0 + $1.seconds }
+        printErr(String(format: "best epoch %d of %d (%@); %.1f s training, %.1f ms per epoch; wrote %@", record.bestEpoch,
+                        record.history.count, record.stopReason, total, 1000 * total / Double(max(1, record.history.count)), out))
     }
 }
+
+/// Batch-norm statistics at prediction.
+enum BatchNormStatistics: String, ExpressibleByArgument, CaseIterable { case graph, running }
 
 struct ContactsPredict: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -163,25 +122,12 @@ struct ContactsPredict: ParsableCommand {
 
     func run() throws {
         let network = try ContactNetwork.load(path: model)
-        let s = try Structure.read(path: structure)
-        let ex = try ContactExample(structure: s, name: structure, vocabulary: network.config.vocabulary,
-                                    anchorSets: network.config.variant == .pgnn ? network.config.anchorSets : 0, withTargets: false)
-        let p = network.predict(ex)
-        let text = try TextWriter(path: out)
-        try text.write("res1\tres2\t" + ContactChannel.allCases.map(\.code).joined(separator: "\t") + "\n")
-        for q in 0..<ex.pairCount {
-            try text.write(ex.residueLabels[Int(ex.pairFirst[q])] + "\t" + ex.residueLabels[Int(ex.pairSecond[q])])
-            for c in 0..<8 { try text.write(byte: 9); try text.write(Double(p[q * 8 + c]), decimals: decimals) }
-            try text.write(byte: 10)
-        }
-        try text.finish()
+        let predictions = try ContactPredictions.predict(network: network, structure: structure)
+        try predictions.write(path: out, decimals: decimals)
         if let svg {
-            let panels = ContactChannel.allCases.map { ch in
-                (ch.code, (0..<ex.pairCount).map { q in (Int(ex.pairFirst[q]), Int(ex.pairSecond[q]), Double(p[q * 8 + ch.rawValue])) })
-            }
-            try writeFile(probabilityMapPanels(title: URL(fileURLWithPath: structure).lastPathComponent, labels: ex.residueLabels, panels: panels).utf8, path: svg)
+            try writeFile(predictedMapChart(predictions, title: URL(fileURLWithPath: structure).lastPathComponent).utf8, path: svg)
         }
-        printErr("\(ex.residueLabels.count) residues, \(ex.tokens.count) atoms, \(ex.pairCount) pairs; wrote \(out)")
+        printErr("\(predictions.residueLabels.count) residues, \(predictions.atoms) atoms, \(predictions.pairCount) pairs; wrote \(out)")
     }
 }
 
@@ -209,24 +155,14 @@ struct ContactsEval: ParsableCommand {
 
     func run() throws {
         let network = try ContactNetwork.load(path: model)
-        let examples = try loadExamples(try structureList(list), config: network.config, withTargets: true, missingWeight: 1)
-        let metrics = channelMetrics(examples) { network.predict($0) }
-        let baseline = channelMetrics(examples, scores: separationScores)
-        let text = try TextWriter(path: out)
-        try text.write("channel\tpositives\tpairs\tauroc\tauprc\tprevalence\tseparation_auroc\tseparation_auprc\n")
-        for ch in ContactChannel.allCases {
-            let m = metrics[ch.rawValue], b = baseline[ch.rawValue]
-            let values = [m.auroc, m.auprc, Double(m.positives) / Double(max(1, m.pairs)), b.auroc, b.auprc]
-            try text.write("\(ch.code)\t\(m.positives)\t\(m.pairs)\t"
-                           + values.map { $0.isFinite ? String(format: "%.4f", $0) : "NA" }.joined(separator: "\t") + "\n")
-        }
-        try text.finish()
+        let examples = try ContactExample.load(try StructureList.read(path: list), config: network.config, withTargets: true, missingWeight: 1)
+        let evaluation = ContactEvaluation(network: network, examples: examples)
+        try evaluation.write(path: out)
         if let svg {
-            let curves = ContactChannel.allCases.map { ch in (ch.code, metrics[ch.rawValue].curve.map { ($0.recall, $0.precision) },
-                                                              baseline[ch.rawValue].curve.map { ($0.recall, $0.precision) }) }
-            try writeFile(precisionRecallPanels(title: "\(URL(fileURLWithPath: model).lastPathComponent) on \(examples.count) structures", curves: curves).utf8, path: svg)
+            let title = "\(URL(fileURLWithPath: model).lastPathComponent) on \(examples.count) structures"
+            try writeFile(precisionRecallChart(evaluation, title: title).utf8, path: svg)
         }
         printErr(String(format: "%d structures; mean AUPRC %.4f (sequence-separation baseline %.4f); wrote %@",
-                        examples.count, meanAUPRC(metrics), meanAUPRC(baseline), out))
+                        examples.count, evaluation.modelMeanAUPRC, evaluation.baselineMeanAUPRC, out))
     }
 }

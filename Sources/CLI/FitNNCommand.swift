@@ -25,7 +25,7 @@ struct FitNN: ParsableCommand {
     var out: String
 
     @Option(help: "ratio, poisson or binomial.")
-    var likelihood: String = "ratio"
+    var likelihood = Likelihood.ratio
 
     @Option(help: "Bound count column (count mode).")
     var bound: String?
@@ -40,7 +40,7 @@ struct FitNN: ParsableCommand {
     var unweighted = false
 
     @Option(help: "sgd or adam.")
-    var optimizer: String = "sgd"
+    var optimizer = OptimizerKind.sgd
 
     @Option(help: "Learning rate.")
     var lr = 1e-3
@@ -79,81 +79,34 @@ struct FitNN: ParsableCommand {
     var truth: String?
 
     @Option(help: "RT in kcal/mol.")
-    var rt = 0.593
+    var rt = defaultRT
+
+    func validate() throws {
+        if likelihood != .ratio && (bound == nil || reference == nil) { throw ValidationError("count likelihoods need --bound and --reference") }
+        guard widths != nil else { throw ValidationError("--layers: comma-separated widths ≥ 1") }
+    }
+
+    var widths: [Int]? {
+        let parts = layers.split(separator: ",", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int($0) }
+        return !values.isEmpty && values.count == parts.count && values.allSatisfy({ $0 >= 1 }) ? values : nil
+    }
 
     func run() throws {
+        var request = NeuralFitRequest(table: table)
+        if let bound, let reference { request.counts = (bound, reference) }
+        request.target = target
+        request.weighted = !unweighted
+        request.truth = truth
         var o = NeuralOptions()
-        guard let lk = Likelihood(rawValue: likelihood) else { throw ValidationError("--likelihood must be ratio, poisson or binomial") }
-        guard let opt = OptimizerKind(rawValue: optimizer) else { throw ValidationError("--optimizer must be sgd or adam") }
-        let widths = layers.split(separator: ",").compactMap { Int($0) }
-        guard !widths.isEmpty, widths.count == layers.split(separator: ",").count else { throw ValidationError("--layers: comma-separated widths") }
-        o.likelihood = lk; o.optimizer = opt; o.learningRate = lr; o.momentum = momentum; o.weightDecay = weightDecay
+        o.likelihood = likelihood; o.optimizer = optimizer; o.learningRate = lr; o.momentum = momentum; o.weightDecay = weightDecay
         o.batchSize = batchSize; o.maxEpochs = maxEpochs; o.patience = patience; o.targetNoise = targetNoise
-        o.widths = widths; o.dropout = dropout; o.seed = seed; o.threads = threads; o.rt = rt
-
-        let data: NeuralData
-        let length: Int
-        if lk == .ratio {
-            let rows = try TargetRows.read(path: table, target: target, seColumn: "se", weighted: !unweighted)
-            data = NeuralData(keys: rows.keys, target: rows.targets, weights: rows.weights)
-            length = rows.length
-        } else {
-            guard let bound, let reference else { throw ValidationError("count likelihoods need --bound and --reference") }
-            let t = try SequenceTable.read(path: table, required: [bound, reference])
-            let b = t.column(bound) ?? [], u = t.column(reference) ?? []
-            // The measured ΔΔG where it exists, for validation RMSE only.
-            let measured = ddgFromCounts(bound: b, reference: u, rt: rt)
-            var keys: [UInt64] = [], bs: [Double] = [], us: [Double] = [], ys: [Double] = []
-            for i in t.keys.indices where b[i] + u[i] > 0 && b[i] >= 0 && u[i] >= 0 {
-                keys.append(t.keys[i]); bs.append(b[i]); us.append(u[i]); ys.append(measured[i])
-            }
-            data = NeuralData(keys: keys, target: ys, weights: nil, bound: bs, reference: us)
-            length = t.length
-        }
-        guard length >= 1 else { throw BETSeqError(.malformedTable, file: table, "no rows") }
-        printErr("fit nn: \(data.keys.count) rows, \(length) positions, \(lk.rawValue) likelihood, \(opt.rawValue), batch \(batchSize), layers \(layers), threads \(threads)")
-        let (network, training) = try trainNetwork(data, length: length, options: o) { printErr($0) }
-
-        let heldOut = heldOutMetrics(network, data: data, rows: training.split.test, threads: threads)
-        printErr(String(format: "test rows vs measured ΔΔG: R² %.4f, Pearson r² %.4f, RMSE %.4f (%d rows)",
-                        heldOut.r2, heldOut.pearsonR2, heldOut.rmse, heldOut.rows))
-        var metrics: [String: Any] = ["test": heldOut.json]
-        if let truth {
-            let t = try SequenceTable.read(path: truth, required: ["ddg_true"])
-            guard t.length == length, length <= 12 else {
-                throw BETSeqError(.malformedTable, file: truth, "truth sequences must have the model's \(length) bases (≤ 12)")
-            }
-            var land = [Double](repeating: .nan, count: 1 << (2 * length))
-            for (k, v) in zip(t.keys, t.column("ddg_true") ?? []) { land[Int(k)] = v }
-            let all = try network.predictAll(threads: threads)
-            let test = training.split.test
-            let testKeys = test.map { Int(data.keys[$0]) }
-            let known = testKeys.filter { land[$0].isFinite }
-            let measured = test.filter { data.target[$0].isFinite && land[Int(data.keys[$0])].isFinite }
-            let network = FitMetrics(target: known.map { land[$0] }, prediction: known.map { all[$0] })
-            let library = FitMetrics(target: land.filter(\.isFinite), prediction: all.indices.filter { land[$0].isFinite }.map { all[$0] })
-            let raw = FitMetrics(target: measured.map { land[Int(data.keys[$0])] }, prediction: measured.map { data.target[$0] })
-            printErr(String(format: "vs truth: network (test rows) Pearson r² %.4f, (library) %.4f; raw measured ΔΔG (test rows) %.4f",
-                            network.pearsonR2, library.pearsonR2, raw.pearsonR2))
-            metrics["truth_test_pearson_r2"] = network.pearsonR2
-            metrics["truth_library_pearson_r2"] = library.pearsonR2
-            metrics["measured_vs_truth_test_pearson_r2"] = raw.pearsonR2
-        }
-        let history: [[String: Any]] = training.history.map {
-            ["epoch": $0.epoch, "train_loss": $0.trainLoss, "validation_loss": $0.validationLoss,
-             "validation_rmse": $0.validationRMSE.isFinite ? $0.validationRMSE : NSNull(), "learning_rate": $0.learningRate,
-             "seconds": $0.seconds]
-        }
-        let metadata: [String: Any] = [
-            "history": history, "best_epoch": training.bestEpoch, "stop_reason": training.stopReason,
-            "rows": ["train": training.split.train.count, "validation": training.split.validation.count, "test": training.split.test.count],
-            "options": ["optimizer": optimizer, "learning_rate": lr, "momentum": momentum, "weight_decay": weightDecay,
-                        "batch_size": batchSize, "max_epochs": maxEpochs, "patience": patience, "target_noise": targetNoise,
-                        "seed": seed, "threads": threads, "weighted": data.weights != nil],
-            "metrics": metrics,
-            "provenance": ["input": table, "betseq_version": BETSeq.version, "command": CommandLine.arguments.joined(separator: " ")],
-        ]
-        try network.save(path: out, metadata: metadata)
-        printErr("best epoch \(training.bestEpoch) of \(training.history.count) (\(training.stopReason)); \(network.parameterCount) parameters; wrote \(out)")
+        o.widths = widths ?? []; o.dropout = dropout; o.seed = seed; o.threads = threads; o.rt = rt
+        request.options = o
+        request.betseqVersion = BETSeq.version
+        request.command = CommandLine.arguments.joined(separator: " ")
+        let fit = try fitNeuralModel(request) { printErr($0) }
+        try fit.network.save(path: out, metadata: fit.metadata)
+        printErr("best epoch \(fit.metadata.bestEpoch) of \(fit.metadata.history.count) (\(fit.metadata.stopReason)); \(fit.network.parameterCount) parameters; wrote \(out)")
     }
 }

@@ -50,14 +50,8 @@ struct ReportCommand: ParsableCommand {
         var inputs = BindingReportInputs(ddg: ddg, counts: counts, models: models, truth: truth, sweep: sweep)
         inputs.title = title
         inputs.threads = max(1, threads)
-        let jsonPath = json ?? (out.hasSuffix(".html") ? String(out.dropLast(5)) : out) + ".json"
-        let (html, summary) = try buildBindingReport(inputs) { printErr($0) }
-        // Both files appear together or not at all.
-        let page = try OutputFile(path: out), numbers = try OutputFile(path: jsonPath)
-        try Array(html.utf8).withUnsafeBytes { try page.write($0) }
-        try summary.withUnsafeBytes { try numbers.write($0) }
-        try page.finish()
-        try numbers.finish()
+        let jsonPath = json ?? reportJSONPath(forHTML: out)
+        try writeBindingReport(inputs, html: out, json: jsonPath) { printErr($0) }
         printErr("wrote \(out) and \(jsonPath)")
     }
 }

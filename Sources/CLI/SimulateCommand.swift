@@ -1,9 +1,9 @@
 import Affinity
 import ArgumentParser
 import Foundation
-import Report
 import IO
 import Sequence
+import Pipeline
 import Simulate
 
 /// A read count written as an integer or in scientific notation (`2e7`).
@@ -66,7 +66,7 @@ struct ExperimentOptions: ParsableArguments {
     var inputBias = 0.0
 
     @Option(help: "RT in kcal/mol.")
-    var rt = 0.593
+    var rt = defaultRT
 
     @Option(help: "Random seed; the same seed gives the same files.")
     var seed: UInt64 = 1
@@ -81,21 +81,8 @@ struct ExperimentOptions: ParsableArguments {
         return c
     }
 
-    func template() throws -> DesignTemplate { try DesignTemplate(design) }
-
-    func buildLandscape(_ design: DesignTemplate) throws -> Landscape {
-        // A neural model (Affinity) predicts the landscape; everything else is resolved by Simulate.
-        if let data = FileManager.default.contents(atPath: landscape), DDGNetwork.isNeuralModel(data) {
-            let network = try DDGNetwork.load(path: landscape)
-            guard network.length == design.variableLength else {
-                throw BETSeqError(.invalidOption, file: landscape,
-                                 "the model covers \(network.length) positions but the design has \(design.variableLength) variable bases")
-            }
-            return Landscape(length: network.length, ddg: try network.predictAll(), origin: landscape)
-        }
-        let (landscape, note) = try resolveLandscape(self.landscape, design: design, seed: seed, rt: rt, motifID: motifId)
-        if let note { printErr("landscape: \(note)") }
-        return landscape
+    func landscapeSpec() throws -> LandscapeSpec {
+        LandscapeSpec(spec: landscape, motifID: motifId, design: try DesignTemplate(design), seed: seed, rt: rt)
     }
 }
 
@@ -152,62 +139,27 @@ struct SimulateRun: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let design = try experiment.template()
-        var settings = SimulationSettings()
-        settings.design = design
-        settings.conditions = experiment.conditions
-        settings.inputBiasSD = experiment.inputBias
-        settings.seed = experiment.seed
-        settings.duplicateFraction = duplicates
-        settings.boundReads = boundReads?.value ?? depth.value / 2
-        settings.inputReads = inputReads?.value ?? depth.value - depth.value / 2
-        settings.unboundReads = unboundReads?.value ?? 0
-        if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
         if phredProfile != nil && !errors { throw ValidationError("--phred-profile applies with --errors") }
-        let profile = try phredProfile.map(parseProfile) ?? .illumina
-        // Everything that can fail on bad input runs before the output directory is created.
-        let clock = Date()
-        let landscape = try experiment.buildLandscape(design)
-        let landscapeSeconds = Date().timeIntervalSince(clock)
-        let result = try simulate(landscape: landscape, settings: settings)
-        let writing = Date()
-        let synthesizer = fastq ? try ReadSynthesizer(design: design) : nil
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let dir = out.hasSuffix("/") ? String(out.dropLast()) : out
-
-        // Tables and read files are independent; write them on two threads.
-        var tasks: [() throws -> Void] = [
-            { try result.writeTruth(path: "\(dir)/truth.tsv") },
-            { try result.writeCounts(path: "\(dir)/counts.tsv", reads: reads) },
-        ]
-        if let synthesizer {
-            if !synthesizer.ambiguousShifts.isEmpty {
-                printErr("betseq: warning: in this design the anchors can also match \(synthesizer.ambiguousShifts.count) placement(s) that overlap variable/UMI bases; reads of some sequences may be found there")
-            }
-            let meter = ProgressMeter(label: "writing FASTQ")
-            let totalReads = result.fractions.reduce(0) { $0 + $1.totalReads }
-            let written = Tally(count: result.fractions.count)
-            for (k, fraction) in result.fractions.enumerated() {
-                tasks.append {
-                    try synthesizer.writeFASTQ(fraction, path: "\(dir)/\(fraction.name).fastq.gz",
-                                               errors: errors ? profile : nil, seed: experiment.seed,
-                                               stream: 100 + UInt64(k)) { n, _ in
-                        let sum = written.set(k, n)
-                        meter.update(items: sum, unit: "reads", done: Int64(sum), total: Int64(totalReads))
-                    }
-                }
-            }
-            defer { meter.finish() }
-            try runConcurrently(tasks)
-        } else {
-            try runConcurrently(tasks)
+        if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
+        var request = SimulationRequest(landscape: try experiment.landscapeSpec(), out: out)
+        request.settings.conditions = experiment.conditions
+        request.settings.inputBiasSD = experiment.inputBias
+        request.settings.duplicateFraction = duplicates
+        request.settings.boundReads = boundReads?.value ?? depth.value / 2
+        request.settings.inputReads = inputReads?.value ?? depth.value - depth.value / 2
+        request.settings.unboundReads = unboundReads?.value ?? 0
+        request.reads = reads
+        request.fastq = fastq
+        request.errors = errors ? try phredProfile.map(PhredProfile.parse) ?? .illumina : nil
+        let meter = ProgressMeter(label: "writing FASTQ")
+        let report = try runSimulation(request) { n, total in
+            meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
         }
-        var meta = try result.metadata(extra: ["fastq": fastq, "errors": errors, "counts": reads ? "reads" : "distinct_umis"])
-        meta.append(10)
-        try writeFile(meta, path: "\(dir)/simulation.json")
-
-        let b = result.binding
-        printErr("species: \(landscape.count)  landscape: \(landscape.origin)  ΔΔG sd: \(String(format: "%.3f", standardDeviation(landscape.ddg))) kcal/mol")
+        meter.finish()
+        if let note = report.landscapeNote { printErr("landscape: \(note)") }
+        for warning in report.warnings { printErr("betseq: warning: " + warning) }
+        let result = report.result, landscape = result.landscape, b = result.binding
+        printErr("species: \(landscape.count)  landscape: \(landscape.origin)  ΔΔG sd: \(String(format: "%.3f", landscape.standardDeviation)) kcal/mol")
         printErr(experiment.dilute
                  ? "binding: dilute limit; largest P_tot/Kd_i = \(String(format: "%.3g", b.fractionBound.max() ?? 0)) (the limit assumes ≪ 1)"
                  : "binding: free protein \(String(format: "%.4g", b.freeProtein)) nM of \(experiment.protein) nM; max fraction bound \(String(format: "%.3g", b.fractionBound.max() ?? 0)); mass balance error \(String(format: "%.1e", b.massBalanceError)) after \(b.iterations) Brent steps")
@@ -216,8 +168,8 @@ struct SimulateRun: ParsableCommand {
             printErr("\(f.name): \(f.totalReads) reads, \(String(format: "%.2f", Double(f.totalReads) / Double(landscape.count))) per sequence, \(String(format: "%.1f", 100 * Double(seen) / Double(landscape.count)))% of sequences seen")
         }
         printErr(String(format: "seconds: landscape %.3f, equilibrium %.3f, sampling %.3f, writing %.3f",
-                        landscapeSeconds, result.seconds.equilibrium, result.seconds.sampling, Date().timeIntervalSince(writing)))
-        printErr("wrote \(dir)/truth.tsv, \(dir)/counts.tsv, \(dir)/simulation.json\(fastq ? " and FASTQ" : "") in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+                        report.seconds.landscape, result.seconds.equilibrium, result.seconds.sampling, report.seconds.writing))
+        printErr("wrote \(report.files.joined(separator: ", ")) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
 }
 
@@ -248,84 +200,29 @@ struct SimulateSweep: ParsableCommand {
     @Option(help: "Worker threads.")
     var threads = 2
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
+        guard replicates >= 1 else { throw ValidationError("--replicates must be ≥ 1") }
+    }
+
     func run() throws {
         let started = Date()
-        let design = try experiment.template()
-        let depthList = try parseDepths(depths)
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
-        let landscape = try experiment.buildLandscape(design)
-        let abundance = try libraryAbundance(count: landscape.count, logNormalSD: experiment.inputBias, seed: experiment.seed)
-        let binding = try solveBinding(ddg: landscape.ddg, abundance: abundance, conditions: experiment.conditions)
+        var request = SweepRequest(landscape: try experiment.landscapeSpec(), depths: try parseDepths(depths))
+        request.conditions = experiment.conditions
+        request.inputBiasSD = experiment.inputBias
+        request.replicates = replicates
+        request.threads = threads
         let meter = ProgressMeter(label: "sweep")
-        let points = try depthSweep(truth: landscape.ddg, boundWeights: binding.bound, inputWeights: abundance,
-                                    depths: depthList, replicates: replicates, seed: experiment.seed,
-                                    rt: experiment.rt, threads: threads) { done, total in
+        let svgPath = (out.hasSuffix(".tsv") ? String(out.dropLast(4)) : out) + ".svg"
+        let sweep = try writeSweep(request, table: out, chart: svgPath) { done, total in
             meter.update(items: done, unit: "experiments", done: Int64(done), total: Int64(total))
         }
         meter.finish()
-        try writeSweep(points, path: out)
-        let svgPath = (out.hasSuffix(".tsv") ? String(out.dropLast(4)) : out) + ".svg"
-        let x = points.map(\.meanReadsPerSequence)
-        let r2 = points.map { median($0.replicates.map(\.r2DDG)) }
-        let chart = logXLineChart(
-            title: "Recovery of ΔΔG vs sequencing depth (\(landscape.origin), \(replicates) replicates)",
-            xLabel: "mean reads per sequence per fraction", yLabel: "fraction / r²",
-            series: [
-                ChartSeries(name: "seen in both", color: "#1b9e77",
-                            points: zip(x, points.map { median($0.replicates.map(\.fractionObserved)) }).map { ($0, $1) }),
-                ChartSeries(name: "r² ΔΔG (IQR)", color: "#d95f02", points: zip(x, r2).map { ($0, $1) },
-                            band: points.map { p in
-                                let v = p.replicates.map(\.r2DDG)
-                                return (p.meanReadsPerSequence, quantile(v, 0.25), quantile(v, 0.75))
-                            }),
-                ChartSeries(name: "r² ratio (published)", color: "#7570b3",
-                            points: zip(x, points.map { median($0.replicates.map(\.r2Ratio)) }).map { ($0, $1) }, dashed: true),
-            ])
-        try writeFile(chart.utf8, path: svgPath)
         printErr("    depth  reads/seq  seen_both   r2_ddg  r2_ratio")
-        for (p, r) in zip(points, r2) {
-            printErr(String(format: "%9.3g  %9.3g  %9.4f  %7.4f  %8.4f", Double(p.depth), p.meanReadsPerSequence,
-                            median(p.replicates.map(\.fractionObserved)), r, median(p.replicates.map(\.r2Ratio))))
+        for r in sweep.rows {
+            printErr(String(format: "%9.3g  %9.3g  %9.4f  %7.4f  %8.4f", Double(r.depth), r.meanReadsPerSequence,
+                            r.fractionObserved, r.r2DDG, r.r2Ratio))
         }
-        printErr("wrote \(out) and \(svgPath): \(depthList.count) depths × \(replicates) replicates in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+        printErr("wrote \(out) and \(svgPath): \(request.depths.count) depths × \(replicates) replicates in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
-}
-
-/// Parses Q:FREQUENCY,... into a PHRED profile.
-func parseProfile(_ text: String) throws -> PhredProfile {
-    var q: [Int] = [], f: [Double] = []
-    for item in text.split(separator: ",") {
-        let parts = item.split(separator: ":")
-        guard parts.count == 2, let quality = Int(parts[0]), let frequency = Double(parts[1]) else {
-            throw BETSeqError(.invalidOption, file: "--phred-profile", "'\(item)' is not Q:FREQUENCY")
-        }
-        q.append(quality)
-        f.append(frequency)
-    }
-    return try PhredProfile(qualities: q, probabilities: f)
-}
-
-/// Runs independent jobs on two threads; rethrows the first error.
-func runConcurrently(_ tasks: [() throws -> Void]) throws {
-    nonisolated(unsafe) let jobs = tasks
-    try parallelJobs(jobs.count, threads: 2) { j, _ in try jobs[j]() }
-}
-
-/// Per-worker progress counts and their sum.
-final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Int]
-    init(count: Int) { values = [Int](repeating: 0, count: count) }
-    func set(_ i: Int, _ v: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        values[i] = v
-        return values.reduce(0, +)
-    }
-}
-
-func standardDeviation(_ v: [Double]) -> Double {
-    guard v.count > 1 else { return 0 }
-    let mean = v.reduce(0, +) / Double(v.count)
-    return (v.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(v.count - 1)).squareRoot()
 }

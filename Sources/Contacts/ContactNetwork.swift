@@ -139,94 +139,12 @@ public final class ContactNetwork {
         }
         return out
     }
-
-    // MARK: Files
-
-    public static let formatName = "betseq-contact-model"
-
-    public func save(path: String, metadata: [String: Any]) throws {
-        let object: [String: Any] = [
-            "format": Self.formatName, "version": 1,
-            "config": ["variant": config.variant.rawValue, "vocabulary": config.vocabulary.rawValue, "embedding": config.embedding,
-                       "hidden": config.hidden, "heads": config.heads, "layers": config.layers, "pair_hidden": config.pairHidden,
-                       "anchor_sets": config.anchorSets, "batch_norm": config.graphStatistics ? "graph" : "running"],
-            "parameters": ParameterStore.encode(ParameterStore.flatten(parameters + buffers)),
-            "metadata": metadata,
-        ]
-        try writeJSONFile(object, path: path)
-    }
-
-    public static func load(path: String) throws -> ContactNetwork {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BETSeqError(.cannotOpen, file: path, "cannot read the model")
-        }
-        guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any], o["format"] as? String == formatName,
-              let c = o["config"] as? [String: Any], let text = o["parameters"] as? String, let flat = ParameterStore.decode(text) else {
-            throw BETSeqError(.malformedTable, file: path, "not a \(formatName) file")
-        }
-        var config = ContactNetworkConfig()
-        guard let variant = (c["variant"] as? String).flatMap(ContactNetworkConfig.Variant.init(rawValue:)),
-              let vocabulary = (c["vocabulary"] as? String).flatMap(AtomVocabulary.init(rawValue:)),
-              let embedding = c["embedding"] as? Int, let hidden = c["hidden"] as? Int, let heads = c["heads"] as? Int,
-              let layers = c["layers"] as? Int, let pairHidden = c["pair_hidden"] as? Int, let anchorSets = c["anchor_sets"] as? Int,
-              [embedding, hidden, heads, pairHidden, anchorSets].allSatisfy({ (1...4096).contains($0) }), (0...64).contains(layers) else {
-            throw BETSeqError(.malformedTable, file: path, "invalid model configuration")
-        }
-        config.variant = variant; config.vocabulary = vocabulary; config.embedding = embedding; config.hidden = hidden
-        config.heads = heads; config.layers = layers; config.pairHidden = pairHidden; config.anchorSets = anchorSets
-        config.graphStatistics = (c["batch_norm"] as? String) != "running"
-        let network = ContactNetwork(config: config, seed: 0)
-        guard ParameterStore.restore(flat, into: network.parameters + network.buffers) else {
-            throw BETSeqError(.malformedTable, file: path, "the parameters do not fit the configuration")
-        }
-        return network
-    }
 }
 
 // MARK: Metrics
 
-/// Ranking quality of one channel: AUROC (probability that a positive outranks a negative, ties
-/// count half) and AUPRC as average precision (Σ over distinct score thresholds of the recall
-/// step times the precision there, as scikit-learn's average_precision_score).
-public struct ChannelMetrics: Sendable {
-    public var positives: Int
-    public var pairs: Int
-    public var auroc: Double
-    public var auprc: Double
-    /// (recall, precision) at each distinct threshold, for plotting.
-    public var curve: [(recall: Double, precision: Double)]
-
-    public init(scores: [Float], labels: [Bool]) {
-        pairs = scores.count
-        positives = labels.filter { $0 }.count
-        curve = []
-        guard positives > 0, positives < pairs else { auroc = .nan; auprc = .nan; return }
-        let order = scores.indices.sorted { scores[$0] > scores[$1] }
-        var tp = 0, fp = 0, ap = 0.0, lastRecall = 0.0
-        var k = 0
-        // AUROC by ranks with ties averaged.
-        var rankSumPositives = 0.0
-        while k < order.count {
-            var end = k
-            while end < order.count && scores[order[end]] == scores[order[k]] { end += 1 }
-            var groupPositives = 0
-            for q in k..<end where labels[order[q]] { groupPositives += 1 }
-            // Ranks counted from the bottom: the group occupies ranks (n − end + 1)…(n − k).
-            let meanRank = Double((order.count - end + 1) + (order.count - k)) / 2
-            rankSumPositives += meanRank * Double(groupPositives)
-            tp += groupPositives
-            fp += (end - k) - groupPositives
-            let recall = Double(tp) / Double(positives), precision = Double(tp) / Double(tp + fp)
-            ap += (recall - lastRecall) * precision
-            lastRecall = recall
-            curve.append((recall, precision))
-            k = end
-        }
-        let negatives = Double(pairs - positives)
-        auroc = (rankSumPositives - Double(positives) * Double(positives + 1) / 2) / (Double(positives) * negatives)
-        auprc = ap
-    }
-}
+/// Ranking quality of one channel over residue pairs (`count` is the number of pairs).
+public typealias ChannelMetrics = RankingMetrics
 
 /// Per-channel metrics over examples (pairs pooled; pairs with mask 0 left out), for a scorer that
 /// gives pairs × 8 scores per example.
@@ -283,10 +201,11 @@ public struct ContactEpoch: Sendable {
 
 /// Adam over structures (one structure per optimizer step, in a seeded random order each epoch);
 /// after every `evaluateEvery` epochs the validation mean AUPRC decides the best model (kept) and
-/// early stopping. Without validation structures, the training AUPRC decides.
+/// early stopping. Without validation structures, the training AUPRC decides. `checkpoint` is
+/// called with the network and the history so far whenever the score improves.
 public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExample], valid: [ContactExample],
                                 options o: ContactTrainingOptions, log: (String) -> Void = { _ in },
-                                checkpoint: (ContactNetwork, ContactEpoch) throws -> Void = { _, _ in }) rethrows
+                                checkpoint: (ContactNetwork, [ContactEpoch]) throws -> Void = { _, _ in }) rethrows
     -> (best: [Float], history: [ContactEpoch], bestEpoch: Int, stopReason: String) {
     NumericEnvironment.flushDenormals()
     NumericEnvironment.setThreads(o.threads)
@@ -334,8 +253,8 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
             }
             log(String(format: "epoch %5d  %8.1f ms  loss %.5f  %@ mean AUPRC %.4f%@", epoch, record.seconds * 1000, record.trainLoss,
                        valid.isEmpty ? "train" : "valid", score, improved ? "  *" : ""))
-            try checkpoint(network, record)
             history.append(record)
+            if improved { try checkpoint(network, history) }
             if sinceBest >= o.patience { stop = "patience"; break }
         } else {
             history.append(record)
@@ -343,4 +262,56 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
         if outOfTime { stop = "time_budget"; break }
     }
     return (bestParameters, history, bestEpoch, stop)
+}
+
+/// Everything `betseq contacts train` takes.
+public struct ContactTrainingRequest: Sendable {
+    /// List files of training and (optional) validation structures.
+    public var train: String
+    public var valid: String?
+    /// The model file, written at every improvement (a checkpoint) and at the end.
+    public var out: String
+    public var config = ContactNetworkConfig()
+    public var options = ContactTrainingOptions()
+    /// Weight of pairs whose residues miss template atoms.
+    public var missingWeight: Float = 0.1
+    public var betseqVersion = ""
+    public var command = ""
+
+    public init(train: String, out: String) {
+        self.train = train
+        self.out = out
+    }
+}
+
+/// Prepares the structures, trains, and writes the best network to `request.out` (checkpoints on
+/// the way). `log` gets the set sizes, the architecture and one line per evaluation.
+public func trainContactModel(_ r: ContactTrainingRequest, log: (String) -> Void = { _ in }) throws
+    -> (network: ContactNetwork, metadata: ContactModelMetadata) {
+    let o = r.options
+    guard r.config.layers >= 1, r.config.heads >= 1, r.config.hidden >= 1, o.maxEpochs >= 1, o.evaluateEvery >= 1, o.patience >= 1 else {
+        throw BETSeqError(.invalidOption, file: "contacts train", "layers, heads, hidden, epochs, evaluation interval and patience must be at least 1")
+    }
+    let clock = Date()
+    let trainPaths = try StructureList.read(path: r.train), validPaths = try r.valid.map(StructureList.read) ?? []
+    let trainSet = try ContactExample.load(trainPaths, config: r.config, withTargets: true, missingWeight: r.missingWeight)
+    let validSet = try ContactExample.load(validPaths, config: r.config, withTargets: true, missingWeight: r.missingWeight)
+    let atoms = trainSet.reduce(0) { $0 + $1.tokens.count }, pairs = trainSet.reduce(0) { $0 + $1.pairCount }
+    log(String(format: "contacts train: %d training structures (%d atoms, %d pairs), %d validation; prepared in %.1f s",
+               trainSet.count, atoms, pairs, validSet.count, Date().timeIntervalSince(clock)))
+    let network = ContactNetwork(config: r.config, seed: o.seed)
+    log("\(r.config.variant.rawValue), \(r.config.layers) layers × \(r.config.heads) heads × \(r.config.hidden), \(network.parameterCount) parameters, loss \(o.loss.rawValue)")
+    func metadata(_ history: [ContactEpoch], bestEpoch: Int, stop: String) -> ContactModelMetadata {
+        ContactModelMetadata(history: history.map(ContactModelMetadata.Epoch.init), bestEpoch: bestEpoch, stopReason: stop,
+                             train: trainPaths, valid: validPaths, loss: o.loss.rawValue, seed: o.seed,
+                             provenance: .init(betseqVersion: r.betseqVersion, command: r.command))
+    }
+    let result = try trainContactNetwork(network, train: trainSet, valid: validSet, options: o, log: log) { net, history in
+        try net.save(path: r.out, metadata: metadata(history, bestEpoch: history.last?.epoch ?? 0, stop: "checkpoint"))
+    }
+    let final = ContactNetwork(config: r.config, seed: o.seed)
+    _ = final.restore(result.best)
+    let record = metadata(result.history, bestEpoch: result.bestEpoch, stop: result.stopReason)
+    try final.save(path: r.out, metadata: record)
+    return (final, record)
 }

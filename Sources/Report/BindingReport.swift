@@ -1,7 +1,9 @@
 import Affinity
 import Foundation
 import IO
+import Learn
 import Sequence
+import Simulate
 
 /// What `betseq report` reads.
 public struct BindingReportInputs: Sendable {
@@ -44,6 +46,22 @@ struct LoadedModel {
     }
     /// mono → nn → di order (by parameter count).
     var linearOrder: Int { parameters }
+}
+
+/// Writes the report page and its JSON summary; both files appear together or not at all.
+public func writeBindingReport(_ inputs: BindingReportInputs, html htmlPath: String, json jsonPath: String,
+                               log: (String) -> Void = { _ in }) throws {
+    let (html, summary) = try buildBindingReport(inputs, log: log)
+    let page = try OutputFile(path: htmlPath), numbers = try OutputFile(path: jsonPath)
+    try Array(html.utf8).withUnsafeBytes { try page.write($0) }
+    try summary.withUnsafeBytes { try numbers.write($0) }
+    try page.finish()
+    try numbers.finish()
+}
+
+/// The JSON path beside a report page: `report.html` → `report.json`.
+public func reportJSONPath(forHTML path: String) -> String {
+    (path.hasSuffix(".html") ? String(path.dropLast(5)) : path) + ".json"
 }
 
 /// Builds the report page and its JSON summary (the same numbers).
@@ -164,54 +182,28 @@ private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInput
 // MARK: Models
 
 private func loadModel(path: String, keys: [UInt64], length: Int, threads: Int) throws -> LoadedModel {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw BETSeqError(.cannotOpen, file: path, "cannot read the model")
+    let file = try readModelFile(path: path)
+    let model = file.model
+    guard model.length == length else {
+        throw BETSeqError(.malformedTable, file: path, "the model covers \(model.length) positions; ddg.tsv has \(length)")
     }
+    // Centred over the evaluated sequences: only differences between sequences are compared.
+    var predictions = try model.rawPredictions(keys, options: PredictionOptions(threads: threads))
+    let finite = predictions.filter(\.isFinite)
+    let centre = finite.reduce(0, +) / Double(max(1, finite.count))
+    for i in predictions.indices { predictions[i] -= centre }
+    let heldOut = file.heldOut.map { (set: $0.set, rows: $0.metrics.rows, r2: $0.metrics.r2, pearsonR2: $0.metrics.pearsonR2, rmse: $0.metrics.rmse) }
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-    func centred(_ v: [Double]) -> [Double] {
-        let finite = v.filter(\.isFinite)
-        let mean = finite.reduce(0, +) / Double(max(1, finite.count))
-        return v.map { $0 - mean }
-    }
-    func heldOut(_ metrics: [String: Any]?) -> (String, Int, Double, Double, Double)? {
-        for set in ["test", "cv", "validation"] {
-            if let m = metrics?[set] as? [String: Any], let rows = m["rows"] as? Int {
-                return (set, rows, m["r2"] as? Double ?? .nan, m["pearson_r2"] as? Double ?? .nan, m["rmse"] as? Double ?? .nan)
-            }
-        }
-        return nil
-    }
-    if DDGNetwork.isNeuralModel(data) {
-        let network = try DDGNetwork.load(path: path)
-        guard network.length == length else {
-            throw BETSeqError(.malformedTable, file: path, "the network takes \(network.length) bases; ddg.tsv has \(length)")
-        }
-        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let metadata = object?["metadata"] as? [String: Any]
+    switch file {
+    case .neural(let network, _):
         return LoadedModel(name: name, path: path, kind: .neural, parameters: network.parameterCount, energy: nil,
-                           heldOut: heldOut(metadata?["metrics"] as? [String: Any]),
-                           predictions: centred(network.predict(keys, threads: threads)))
+                           heldOut: heldOut, predictions: predictions)
+    case .linear(let linear):
+        let energy = linear.model
+        let features = linear.info?.features ?? (energy.pairs.isEmpty ? "mono" : "pairs")
+        return LoadedModel(name: name, path: path, kind: .linear(features), parameters: linear.info?.parameterCount ?? energy.parameterCount,
+                           energy: energy, heldOut: heldOut, predictions: predictions)
     }
-    let energy = try EnergyModel.read(path: path)
-    guard energy.length == length else {
-        throw BETSeqError(.malformedTable, file: path, "the model has \(energy.length) positions; ddg.tsv has \(length)")
-    }
-    let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    let linear = object?["linear_model"] as? [String: Any]
-    let features = linear?["features"] as? String ?? (energy.pairs.isEmpty ? "mono" : "pairs")
-    let parameters = linear?["parameter_count"] as? Int ?? (1 + 3 * length + 9 * energy.pairs.count)
-    let predictions: [Double]
-    if length <= 12 && keys.count == 1 << (2 * length) {
-        predictions = try energy.landscape()
-    } else {
-        var codes = [UInt8](repeating: 0, count: length)
-        predictions = keys.map { key in
-            for p in 0..<length { codes[p] = UInt8((key >> UInt64(2 * (length - 1 - p))) & 3) }
-            return energy.energy(codes: codes)
-        }
-    }
-    return LoadedModel(name: name, path: path, kind: .linear(features), parameters: parameters, energy: energy,
-                       heldOut: heldOut(linear?["metrics"] as? [String: Any]), predictions: centred(predictions))
 }
 
 private func modelSection(_ doc: inout ReportDocument, models: [LoadedModel], keys: [UInt64], table: SequenceTable,
@@ -294,11 +286,9 @@ private func interpretationSection(_ doc: inout ReportDocument, models: [LoadedM
     if let mono = linear.first(where: { if case .linear("mono") = $0.kind { return true } else { return false } })
         ?? linear.first(where: { $0.energy?.pairs.isEmpty == true }), let energy = mono.energy {
         let length = energy.length
-        let matrix = (0..<length).map { p -> [Double] in
-            let row = Array(energy.mono[(4 * p)..<(4 * p + 4)])
-            let mean = row.reduce(0, +) / 4
-            return row.map { $0 - mean }
-        }
+        // Main effects: each base relative to the mean of its position.
+        let effects = sumToZero(energy)
+        let matrix = (0..<length).map { p in Array(effects.mono[(4 * p)..<(4 * p + 4)]) }
         let extent = max(matrix.flatMap { $0 }.map(abs).max() ?? 0, 1e-9)
         var rows: [[String]] = [], styles: [[String?]] = []
         for (b, base) in bases.enumerated() {
@@ -318,16 +308,10 @@ private func interpretationSection(_ doc: inout ReportDocument, models: [LoadedM
     let length = energy.length
     var blocks: [Int: [Double]] = [:]
     var strongest: [(i: Int, j: Int, a: Int, b: Int, value: Double)] = []
-    for pair in energy.pairs {
-        // Interaction = pair term minus its row and column means plus the grand mean (double-centred),
-        // so that what a mononucleotide model could absorb is removed.
-        let d = pair.ddg
-        let rowMean = (0..<4).map { a in (0..<4).reduce(0.0) { $0 + d[4 * a + $1] } / 4 }
-        let colMean = (0..<4).map { b in (0..<4).reduce(0.0) { $0 + d[4 * $1 + b] } / 4 }
-        let grand = rowMean.reduce(0, +) / 4
-        let values = (0..<16).map { d[$0] - rowMean[$0 / 4] - colMean[$0 % 4] + grand }
-        blocks[pair.i * length + pair.j] = values
-        for k in 0..<16 { strongest.append((pair.i, pair.j, k / 4, k % 4, values[k])) }
+    // Interactions double-centred (sum-to-zero coding): what no mononucleotide model can carry.
+    for pair in sumToZero(energy).pairs {
+        blocks[pair.i * length + pair.j] = pair.ddg
+        for k in 0..<16 { strongest.append((pair.i, pair.j, k / 4, k % 4, pair.ddg[k])) }
     }
     strongest.sort { abs($0.value) != abs($1.value) ? abs($0.value) > abs($1.value) : ($0.i, $0.j, $0.a, $0.b) < ($1.i, $1.j, $1.a, $1.b) }
     doc.paragraph("Pairwise terms of <code>\(escapeXML(pairModel.name))</code>, double-centred (each block of base pairs minus its row and column means), so each value is the part of the pair's effect that no mononucleotide model can carry.")
@@ -350,24 +334,18 @@ private func interpretationSection(_ doc: inout ReportDocument, models: [LoadedM
 
 private func truthSection(_ doc: inout ReportDocument, truthPath: String, models: [LoadedModel], keys: [UInt64],
                           table: SequenceTable, measured: [Double]) throws {
-    let truth = try SequenceTable.read(path: truthPath, required: ["ddg_true"])
-    guard truth.length == table.length else {
-        throw BETSeqError(.malformedTable, file: truthPath, "sequences have \(truth.length) bases; ddg.tsv has \(table.length)")
-    }
-    var trueByKey: [UInt64: Double] = [:]
-    for (k, v) in zip(truth.keys, truth.column("ddg_true") ?? []) where v.isFinite { trueByKey[k] = v }
+    let truth = try SequenceTable.landscape(path: truthPath, column: "ddg_true", length: table.length)
     doc.section("Against the truth (simulation)", id: "truth")
     /// Pearson r², and RMSE after removing the mean offset (the zero of ΔΔG is arbitrary).
     func score(_ pairs: [(Double, Double)]) -> (rows: Int, r2: Double, rmse: Double) {
-        let m = FitMetrics(target: pairs.map(\.0), prediction: pairs.map(\.1))
-        let offset = pairs.reduce(0.0) { $0 + $1.0 - $1.1 } / Double(max(1, pairs.count))
-        let rmse = (pairs.reduce(0.0) { $0 + pow($1.0 - $1.1 - offset, 2) } / Double(max(1, pairs.count))).squareRoot()
-        return (pairs.count, m.pearsonR2, rmse)
+        let m = FitMetrics.offsetFree(target: pairs.map(\.0), prediction: pairs.map(\.1))
+        return (pairs.count, m.pearsonR2, pairs.isEmpty ? 0 : m.rmse)
     }
+    func trueValue(_ key: UInt64) -> Double? { truth[Int(key)].isFinite ? truth[Int(key)] : nil }
     var rows: [[String]] = []
     var names: [String] = [], values: [Double] = []
     let raw = score(table.keys.indices.compactMap { i in
-        guard measured[i].isFinite, let t = trueByKey[table.keys[i]] else { return nil }
+        guard measured[i].isFinite, let t = trueValue(table.keys[i]) else { return nil }
         return (t, measured[i])
     })
     func row(_ label: String, _ key: String, _ s: (rows: Int, r2: Double, rmse: Double)) {
@@ -377,7 +355,7 @@ private func truthSection(_ doc: inout ReportDocument, truthPath: String, models
     }
     row("raw measured ΔΔG (observed sequences)", "measured", raw)
     for m in models {
-        let s = score(keys.indices.compactMap { i in trueByKey[keys[i]].map { ($0, m.predictions[i]) } })
+        let s = score(keys.indices.compactMap { i in trueValue(keys[i]).map { ($0, m.predictions[i]) } })
         row("<code>\(escapeXML(m.name))</code> (\(escapeXML(m.kindName)), every sequence with a true value)", m.name, s)
     }
     doc.paragraph("Pearson r² with the simulated true ΔΔG, and RMSE after removing the mean offset (ΔΔG has no absolute zero). A high r² with a large RMSE means the estimate ranks sequences well but on a compressed scale (saturation of the bound fraction compresses measured ΔΔG).")
@@ -390,41 +368,22 @@ private func truthSection(_ doc: inout ReportDocument, truthPath: String, models
 // MARK: Sweep
 
 private func sweepSection(_ doc: inout ReportDocument, path: String) throws {
-    let text = try String(decoding: readAllBytes(path: path), as: UTF8.self)
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-    guard let header = lines.first else { throw BETSeqError(.malformedTable, file: path, "empty sweep file") }
-    let needed = ["depth", "mean_reads_per_seq", "frac_observed", "r2_ddg"]
-    var column: [String: Int] = [:]
-    for name in needed + ["r2_ddg_q25", "r2_ddg_q75", "r2_ratio"] { column[name] = header.firstIndex(of: name) }
-    guard needed.allSatisfy({ column[$0] != nil }) else {
-        throw BETSeqError(.malformedTable, file: path, "a sweep needs columns \(needed.joined(separator: ", "))")
-    }
-    var records: [[String: Double]] = []
-    for (n, fields) in lines.dropFirst().enumerated() {
-        var r: [String: Double] = [:]
-        for (name, c) in column {
-            guard c < fields.count, let v = Double(fields[c]) else {
-                throw BETSeqError(.malformedTable, file: path, line: n + 2, "column \(name) is not a number")
-            }
-            r[name] = v
-        }
-        records.append(r)
-    }
+    let sweep = try SweepTable.read(path: path)
     doc.section("Sequencing depth", id: "sweep")
     var rows: [[String]] = []
-    for (k, r) in records.enumerated() {
+    for (k, r) in sweep.rows.enumerated() {
         let p = ["sweep", String(format: "%02d", k + 1)]
-        rows.append([doc.count(p + ["depth"], Int(r["depth"] ?? 0)), doc.number(p + ["mean_reads_per_seq"], r["mean_reads_per_seq"] ?? .nan, digits: 2),
-                     doc.number(p + ["frac_observed"], r["frac_observed"] ?? .nan), doc.number(p + ["r2_ddg"], r["r2_ddg"] ?? .nan)])
+        rows.append([doc.count(p + ["depth"], r.depth), doc.number(p + ["mean_reads_per_seq"], r.meanReadsPerSequence, digits: 2),
+                     doc.number(p + ["frac_observed"], r.fractionObserved), doc.number(p + ["r2_ddg"], r.r2DDG)])
     }
-    func point(_ r: [String: Double], _ y: String) -> (x: Double, y: Double) { (r["mean_reads_per_seq"] ?? .nan, r[y] ?? .nan) }
+    let x = sweep.rows.map(\.meanReadsPerSequence)
     let observed = logXLineChart(title: "Library coverage", xLabel: "mean reads per sequence", yLabel: "fraction observed",
-                                 series: [ChartSeries(name: "observed", color: "#3b6ea5", points: records.map { point($0, "frac_observed") })],
+                                 series: [ChartSeries(name: "observed", color: "#3b6ea5", points: Array(zip(x, sweep.rows.map(\.fractionObserved))))],
                                  width: 560, height: 340)
-    var series = [ChartSeries(name: "r² ΔΔG", color: "#c0392b", points: records.map { point($0, "r2_ddg") },
-                              band: records.map { ($0["mean_reads_per_seq"] ?? .nan, $0["r2_ddg_q25"] ?? .nan, $0["r2_ddg_q75"] ?? .nan) })]
-    if column["r2_ratio"] != nil {
-        series.append(ChartSeries(name: "r² ratio", color: "#7f8c8d", points: records.map { point($0, "r2_ratio") }, dashed: true))
+    var series = [ChartSeries(name: "r² ΔΔG", color: "#c0392b", points: Array(zip(x, sweep.rows.map(\.r2DDG))),
+                              band: sweep.rows.map { ($0.meanReadsPerSequence, $0.r2DDGQ25, $0.r2DDGQ75) })]
+    if sweep.rows.contains(where: { $0.r2Ratio.isFinite }) {
+        series.append(ChartSeries(name: "r² ratio", color: "#7f8c8d", points: Array(zip(x, sweep.rows.map(\.r2Ratio))), dashed: true))
     }
     let accuracy = logXLineChart(title: "Accuracy of measured ΔΔG", xLabel: "mean reads per sequence", yLabel: "r² vs truth",
                                  series: series, width: 560, height: 340)
@@ -432,4 +391,18 @@ private func sweepSection(_ doc: inout ReportDocument, path: String) throws {
     doc.figures([("fig-sweep-observed", observed, "Fraction of the library observed."),
                  ("fig-sweep-r2", accuracy, "r² of the measured ΔΔG against the truth.")])
     doc.table(header: ["depth (total reads)", "mean reads per sequence", "fraction observed", "median r²"], rows: rows)
+}
+
+/// The chart `betseq simulate sweep` writes beside its table: coverage, r² of ΔΔG with its
+/// interquartile band and the published ratio r², against depth (log x).
+public func sweepChart(_ sweep: SweepTable, title: String) -> String {
+    let x = sweep.rows.map(\.meanReadsPerSequence)
+    return logXLineChart(
+        title: title, xLabel: "mean reads per sequence per fraction", yLabel: "fraction / r²",
+        series: [
+            ChartSeries(name: "seen in both", color: "#1b9e77", points: Array(zip(x, sweep.rows.map(\.fractionObserved)))),
+            ChartSeries(name: "r² ΔΔG (IQR)", color: "#d95f02", points: Array(zip(x, sweep.rows.map(\.r2DDG))),
+                        band: sweep.rows.map { ($0.meanReadsPerSequence, $0.r2DDGQ25, $0.r2DDGQ75) }),
+            ChartSeries(name: "r² ratio (published)", color: "#7570b3", points: Array(zip(x, sweep.rows.map(\.r2Ratio))), dashed: true),
+        ])
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Learn
 
 // Static SVG charts for the HTML report. Every function returns a complete <svg> document whose
 // numbers are fixed-precision, so the same data gives the same bytes.
@@ -171,18 +172,6 @@ public func histogramChart(title: String, xLabel: String, yLabel: String, edges:
         svg.rect(x: x0, y: area.y(c), width: max(0.5, x1 - x0 - 0.5), height: area.y(0) - area.y(c), fill: color)
     }
     return svg.document
-}
-
-/// Equal-width bins over the finite values' range (or `range`): edges and counts.
-public func histogram(_ values: [Double], bins: Int, range: ClosedRange<Double>? = nil) -> (edges: [Double], counts: [Double]) {
-    let finite = values.filter(\.isFinite)
-    let lo = range?.lowerBound ?? finite.min() ?? 0
-    var hi = range?.upperBound ?? finite.max() ?? 1
-    if hi <= lo { hi = lo + 1 }
-    let width = (hi - lo) / Double(bins)
-    var counts = [Double](repeating: 0, count: bins)
-    for v in finite where v >= lo && v <= hi { counts[min(bins - 1, Int((v - lo) / width))] += 1 }
-    return ((0...bins).map { lo + Double($0) * width }, counts)
 }
 
 // MARK: Density scatter

@@ -1,3 +1,4 @@
+import Contacts
 import Foundation
 
 /// Square panels in a grid under a title line: the canvas and where panel k starts.
@@ -97,4 +98,35 @@ public func precisionRecallPanels(title: String, curves: [(name: String, model: 
         if curve.model.isEmpty { svg.text("no positives", x: x0 + panelSize / 2, y: y0 + panelSize / 2, size: 12, anchor: "middle") }
     }
     return svg.document
+}
+
+// MARK: From typed contact results
+
+/// One panel per channel of a structure's residue contact map.
+public func contactMapChart(_ map: ResidueContactMap, structure s: Structure, title: String) -> String {
+    let labels = map.residues.map { s.residues[$0].label }
+    let position = Dictionary(uniqueKeysWithValues: map.residues.enumerated().map { ($1, $0) })
+    let panels = ContactChannel.allCases.map { ch in
+        (ch.code, map.pairs.compactMap { key, flags -> (Int, Int)? in
+            guard flags & (1 << UInt8(ch.rawValue)) != 0, let a = position[Int(key.x)], let b = position[Int(key.y)] else { return nil }
+            return (a, b)
+        }.sorted { $0 < $1 })
+    }
+    return contactMapPanels(title: title, labels: labels, panels: panels)
+}
+
+/// Predicted probabilities, one panel per channel.
+public func predictedMapChart(_ p: ContactPredictions, title: String) -> String {
+    let panels = ContactChannel.allCases.map { ch in
+        (ch.code, (0..<p.pairCount).map { q in (Int(p.first[q]), Int(p.second[q]), Double(p.probabilities[q * 8 + ch.rawValue])) })
+    }
+    return probabilityMapPanels(title: title, labels: p.residueLabels, panels: panels)
+}
+
+/// Precision–recall curves per channel, the model against the separation baseline.
+public func precisionRecallChart(_ e: ContactEvaluation, title: String) -> String {
+    let curves = ContactChannel.allCases.map { ch in
+        (ch.code, e.model[ch.rawValue].curve.map { ($0.recall, $0.precision) }, e.baseline[ch.rawValue].curve.map { ($0.recall, $0.precision) })
+    }
+    return precisionRecallPanels(title: title, curves: curves)
 }

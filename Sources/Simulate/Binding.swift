@@ -2,6 +2,7 @@ import CGSL
 import Foundation
 import IO
 import Sequence
+import Affinity
 
 /// Concentrations of a binding reaction (nM) and how to treat it.
 public struct BindingConditions: Sendable, Equatable {
@@ -12,7 +13,7 @@ public struct BindingConditions: Sendable, Equatable {
     /// Kd of a sequence with ΔΔG = 0 (the library average).
     public var kdRef = 100.0
     /// RT in kcal/mol; Kd_i = Kd_ref·exp(ΔΔG_i/RT).
-    public var rt = 0.593
+    public var rt = defaultRT
     /// Skip the equilibrium: bound ∝ abundance·exp(−ΔΔG/RT), free protein = P_tot (no depletion,
     /// no saturation), unbound ∝ abundance.
     public var dilute = false

@@ -2,6 +2,7 @@ import Foundation
 import IO
 import Sequence
 import Affinity
+import Learn
 
 /// True ΔΔG (kcal/mol) for every sequence of a variable region, indexed by the 2-bit key that
 /// `betseq count` uses (A=0 C=1 G=2 T=3, first base most significant). Always mean-centred over
@@ -21,6 +22,9 @@ public struct Landscape: Sendable {
     }
 
     public var count: Int { ddg.count }
+
+    /// Sample standard deviation of ΔΔG over the library (kcal/mol).
+    public var standardDeviation: Double { Learn.standardDeviation(ddg) }
 
     private mutating func centre() {
         var sum = 0.0
@@ -43,14 +47,14 @@ public struct Landscape: Sendable {
         return Landscape(length: length, ddg: ddg, origin: origin ?? "normal:\(range)")
     }
 
-    /// Every sequence's energy under an additive model.
-    public static func model(_ model: EnergyModel, length: Int, origin: String) throws -> Landscape {
+    /// Every sequence's ΔΔG under a model (energy model or network).
+    public static func model(_ model: any AffinityModel, length: Int, origin: String) throws -> Landscape {
         try checkLength(length)
         guard model.length == length else {
             throw BETSeqError(.invalidOption, file: origin,
                              "the model covers \(model.length) positions but the design has \(length) variable bases")
         }
-        return Landscape(length: length, ddg: try model.landscape(), origin: origin)
+        return Landscape(length: length, ddg: try model.predictLibrary(), origin: origin)
     }
 
     static func checkLength(_ length: Int) throws {
@@ -74,7 +78,8 @@ enum Streams {
 
 /// Builds the landscape a `--landscape` argument names:
 /// - `normal:RANGE` — iid Normal(0, RANGE/6) kcal/mol per sequence (seeded);
-/// - a betseq energy-model JSON file (as the linear fits write), or an energy-matrix TSV;
+/// - a model file: a betseq energy-model JSON (as the linear fits write), an energy-matrix TSV or a
+///   neural model (predicted in float32 over the library);
 /// - a JASPAR or MEME motif file (`motifID` picks one when the file holds several).
 public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt64, rt: Double = 0.593,
                              motifID: String? = nil) throws -> (landscape: Landscape, note: String?) {
@@ -94,13 +99,9 @@ public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt6
         throw BETSeqError(.cannotOpen, file: spec,
                          "cannot read the landscape file (expected normal:RANGE, motif:cbf1, motif:pho4, an energy-model JSON or a JASPAR/MEME motif)")
     }
-    let firstByte = data.first { !($0 == 32 || $0 == 9 || $0 == 10 || $0 == 13) }
-    if EnergyModel.isEnergyMatrix(data) {
-        return (try Landscape.model(try EnergyModel.decodeMatrix(data, file: spec), length: length, origin: spec), nil)
-    }
-    if firstByte == UInt8(ascii: "{") {
-        let model = try EnergyModel.decode(data, file: spec)
-        return (try Landscape.model(model, length: length, origin: spec), nil)
+    if builtin == nil && isModelFile(data) {
+        // Networks are evaluated in float32, so a landscape does not depend on the CPU.
+        return (try Landscape.model(readModelFile(path: spec).model, length: length, origin: spec), nil)
     }
     let motifs = try PositionFrequencyMatrix.parse(String(decoding: data, as: UTF8.self), file: spec)
     let motif: PositionFrequencyMatrix

@@ -109,35 +109,63 @@ extension SimulationResult {
         try out.finish()
     }
 
-    /// Parameters and outcomes as JSON (for the record and for reports).
-    public func metadata(extra: [String: Any] = [:]) throws -> Data {
-        var fractionInfo: [[String: Any]] = []
-        for f in fractions {
-            fractionInfo.append([
-                "name": f.name, "reads": f.totalReads,
-                "molecules": f.molecules.reduce(0) { $0 + Int($1) },
-                "distinct_umis": f.distinct.reduce(0) { $0 + Int($1) },
-                "species_observed": f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) },
-            ])
-        }
+    /// Parameters and outcomes, as `simulation.json` records them.
+    public func metadata(fastq: Bool, errors: Bool, reads: Bool) -> SimulationMetadata {
         let c = settings.conditions
-        var object: [String: Any] = [
-            "landscape": landscape.origin,
-            "design": settings.design.template,
-            "species": landscape.count,
-            "seed": settings.seed,
-            "binding": [
-                "model": c.dilute ? "dilute" : "equilibrium",
-                "protein_nM": c.protein, "library_nM": c.library, "kd_ref_nM": c.kdRef, "rt_kcal_per_mol": c.rt,
-                "free_protein_nM": binding.freeProtein, "iterations": binding.iterations,
-                "mass_balance_relative_error": binding.massBalanceError,
-                "max_fraction_bound": binding.fractionBound.max() ?? 0,
-            ] as [String: Any],
-            "input_bias_sd": settings.inputBiasSD,
-            "duplicate_fraction": settings.duplicateFraction,
-            "fractions": fractionInfo,
-        ]
-        for (k, v) in extra { object[k] = v }
-        return try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return SimulationMetadata(
+            landscape: landscape.origin, design: settings.design.template, species: landscape.count, seed: settings.seed,
+            binding: .init(model: c.dilute ? "dilute" : "equilibrium", proteinNM: c.protein, libraryNM: c.library,
+                           kdRefNM: c.kdRef, rtKcalPerMol: c.rt, freeProteinNM: binding.freeProtein,
+                           iterations: binding.iterations, massBalanceRelativeError: binding.massBalanceError,
+                           maxFractionBound: binding.fractionBound.max() ?? 0),
+            inputBiasSD: settings.inputBiasSD, duplicateFraction: settings.duplicateFraction,
+            fractions: fractions.map { f in
+                .init(name: f.name, reads: f.totalReads, molecules: f.molecules.reduce(0) { $0 + Int($1) },
+                      distinctUMIs: f.distinct.reduce(0) { $0 + Int($1) },
+                      speciesObserved: f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) })
+            },
+            fastq: fastq, errors: errors, counts: reads ? "reads" : "distinct_umis")
     }
+}
+
+/// `simulation.json`: what was simulated and what came out. Written and read here only.
+public struct SimulationMetadata: Codable, Sendable, Equatable {
+    public struct Binding: Codable, Sendable, Equatable {
+        public var model: String
+        public var proteinNM, libraryNM, kdRefNM, rtKcalPerMol, freeProteinNM: Double
+        public var iterations: Int
+        public var massBalanceRelativeError, maxFractionBound: Double
+        enum CodingKeys: String, CodingKey {
+            case model, proteinNM = "protein_nM", libraryNM = "library_nM", kdRefNM = "kd_ref_nM"
+            case rtKcalPerMol = "rt_kcal_per_mol", freeProteinNM = "free_protein_nM", iterations
+            case massBalanceRelativeError = "mass_balance_relative_error", maxFractionBound = "max_fraction_bound"
+        }
+    }
+    public struct Fraction: Codable, Sendable, Equatable {
+        public var name: String
+        public var reads, molecules, distinctUMIs, speciesObserved: Int
+        enum CodingKeys: String, CodingKey {
+            case name, reads, molecules, distinctUMIs = "distinct_umis", speciesObserved = "species_observed"
+        }
+    }
+    public var landscape: String
+    public var design: String
+    public var species: Int
+    public var seed: UInt64
+    public var binding: Binding
+    public var inputBiasSD: Double
+    public var duplicateFraction: Double
+    public var fractions: [Fraction]
+    public var fastq: Bool
+    public var errors: Bool
+    /// `distinct_umis` or `reads`: what counts.tsv holds.
+    public var counts: String
+
+    enum CodingKeys: String, CodingKey {
+        case landscape, design, species, seed, binding, inputBiasSD = "input_bias_sd", duplicateFraction = "duplicate_fraction"
+        case fractions, fastq, errors, counts
+    }
+
+    public func write(path: String) throws { try JSONFile.write(self, path: path) }
+    public static func read(path: String) throws -> SimulationMetadata { try JSONFile.read(SimulationMetadata.self, path: path) }
 }

@@ -224,9 +224,17 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
         let keys = (0..<truth.count).map(UInt64.init)
         let analysis = try analyzeLinear(keys: keys, target: truth, weights: [Double](repeating: 1, count: truth.count),
                                          layout: layout, options: .init(), split: .none, seed: 0)
-        try writeLinearModel(analysis, path: "\(dir)/m.json", provenance: ["input": "test"])
+        let provenance = LinearModelInfo.Provenance(input: "test", target: "ddg", weighting: "unweighted", rows: keys.count, rowsDropped: 0,
+                                                    ridge: 0, seed: 0, design: smallDesign.template, truth: nil,
+                                                    betseqVersion: "test", command: "test")
+        try LinearModelFile(analysis, provenance: provenance).write(path: "\(dir)/m.json")
         let back = try EnergyModel.read(path: "\(dir)/m.json")
         #expect(zip(try back.landscape(), try analysis.fit.model.landscape()).allSatisfy { abs($0 - $1) < 1e-12 })
+        // The typed record reads back; training-set metrics of an exact fit.
+        let file = try LinearModelFile.read(path: "\(dir)/m.json")
+        #expect(file.info?.features == "di" && file.info?.parameterCount == layout.parameterCount)
+        #expect(file.info?.metrics["train"]?.rows == keys.count && (file.info?.metrics["train"]?.r2 ?? 0) > 1 - 1e-12)
+        #expect(file.info?.heldOut == nil)  // split .none holds nothing out
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/m.json"))) as? [String: Any]
         let linear = json?["linear_model"] as? [String: Any]
         #expect(linear?["features"] as? String == "di")

@@ -41,7 +41,7 @@ import Testing
         let (a, history) = try trainNetwork(d, length: 5, options: options())
         let (b, _) = try trainNetwork(d, length: 5, options: options())
         #expect(a.predict(d.keys) == b.predict(d.keys))
-        let all = try a.predictAll()
+        let all = try a.predictLibrary()
         #expect(abs(all.reduce(0, +)) < 1e-6)
         let m = FitMetrics(target: truth, prediction: all)
         #expect(m.pearsonR2 > 0.9, "r² \(m.pearsonR2)")
@@ -52,7 +52,7 @@ import Testing
         let (d, truth) = data(seed: 2)
         for likelihood in [Likelihood.poisson, .binomial] {
             let (net, _) = try trainNetwork(d, length: 5, options: options(likelihood))
-            let m = FitMetrics(target: truth, prediction: try net.predictAll())
+            let m = FitMetrics(target: truth, prediction: try net.predictLibrary())
             #expect(m.pearsonR2 > 0.9, "\(likelihood): r² \(m.pearsonR2)")
         }
     }
@@ -61,12 +61,19 @@ import Testing
         let (d, _) = data(seed: 3)
         var o = options()
         o.maxEpochs = 3
-        let (net, _) = try trainNetwork(d, length: 5, options: o)
+        let (net, training) = try trainNetwork(d, length: 5, options: o)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-nn-\(UUID().uuidString).model").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try net.save(path: path, metadata: ["test": true])
-        let back = try DDGNetwork.load(path: path)
+        let held = FitMetrics(rows: 7, r2: 0.5, pearsonR2: .nan, rmse: 0.25)
+        let metadata = NeuralModelMetadata(training: training, options: o, weighted: false, metrics: .init(test: held),
+                                           provenance: .init(input: "in.tsv", betseqVersion: "test", command: "test"))
+        try net.save(path: path, metadata: metadata)
+        let (back, record) = try DDGNetwork.read(path: path)
         #expect(back.predict(d.keys) == net.predict(d.keys))
+        // The record round-trips, a non-finite metric as null.
+        #expect(record?.bestEpoch == training.bestEpoch && record?.history.count == training.history.count)
+        #expect(record?.metrics.test?.r2 == 0.5 && record?.metrics.test?.pearsonR2.isNaN == true)
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self).contains("\"pearson_r2\" : null"))
         #expect(DDGNetwork.isNeuralModel(try Data(contentsOf: URL(fileURLWithPath: path))))
         try Data("{\"format\": \"betseq-neural-model\", \"length\": 5}".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: BETSeqError.self) { try DDGNetwork.load(path: path) }
@@ -75,9 +82,9 @@ import Testing
     @Test func predictionsDoNotDependOnTheThreadCount() throws {
         // 4^7 = 16 batches of 1,024 rows, shared out among workers with their own network copies.
         let net = DDGNetwork(length: 7, widths: [24, 12], dropout: 0.25, likelihood: .ratio, rt: 0.593, seed: 9)
-        let one = try net.predictAll(threads: 1)
+        let one = try net.predictLibrary(options: PredictionOptions(threads: 1))
         #expect(one.count == 1 << 14)
-        for threads in [2, 3] { #expect(try net.predictAll(threads: threads) == one) }
+        for threads in [2, 3] { #expect(try net.predictLibrary(options: PredictionOptions(threads: threads)) == one) }
         let keys: [UInt64] = [5, 16383, 0, 777]
         #expect(net.predict(keys, threads: 2) == net.predict(keys, threads: 1))
     }
@@ -106,8 +113,8 @@ import Testing
                 }
             }
         }
-        let exact = try net.predictAll(threads: 2, precision: .float32)
-        let auto = try net.predictAll(threads: 2, precision: .automatic)
+        let exact = try net.predictLibrary(options: PredictionOptions(threads: 2, precision: .float32))
+        let auto = try net.predictLibrary(options: PredictionOptions(threads: 2, precision: .automatic))
         guard net.effectivePrecision(.automatic) == .bfloat16 else {
             #expect(auto == exact)
             return

@@ -49,10 +49,10 @@ func temporaryDirectory() throws -> URL {
         let bad = dir.appendingPathComponent("bad.fastq")
         try Data("@r1\nACGT\n+\nIIII\n@r2\nACGT\nIIII\n".utf8).write(to: bad)
         let run = try runBetseq(["count", "--out", "counts.tsv", "input=\(bad.path)"], cwd: dir)
-        #expect(run.status != 0)
-        let errorLines = run.stderr.split(separator: "\n").filter { $0.contains("rror") }
+        #expect(run.status == 65)  // EX_DATAERR
+        let errorLines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("betseq: ") }
         #expect(errorLines.count == 1)
-        #expect(run.stderr.contains("record 2"))
+        #expect(errorLines.first?.hasPrefix("betseq: \(bad.path): record 2") == true, "\(run.stderr)")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0 != "bad.fastq" }
         #expect(leftovers.isEmpty, "partial output left behind: \(leftovers)")
     }

@@ -46,15 +46,20 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("sequence\tddg\nACGTACGT\t0.1\nACGTACG\t0.2\n".utf8).write(to: dir.appendingPathComponent("bad.tsv"))
         try Data("sequence\tscore\n".utf8).write(to: dir.appendingPathComponent("notarget.tsv"))
-        for (args, message) in [
-            (["fit", "linear", "bad.tsv", "--design", design, "--out", "m.json"], "line 3"),
-            (["fit", "linear", "notarget.tsv", "--out", "m.json"], "no 'ddg' or 'ddg_true' column"),
-            (["fit", "linear", "notarget.tsv", "--target", "score", "--out", "m.json"], "no rows to fit"),
+        for (args, message, status) in [
+            (["fit", "linear", "bad.tsv", "--design", design, "--out", "m.json"], "bad.tsv: line 3", Int32(65)),
+            (["fit", "linear", "notarget.tsv", "--out", "m.json"], "notarget.tsv: no 'ddg' or 'ddg_true' column", 65),
+            (["fit", "linear", "notarget.tsv", "--target", "score", "--out", "m.json"], "notarget.tsv: no rows to fit", 65),
+            (["fit", "linear", "missing.tsv", "--out", "m.json"], "missing.tsv", 66),
+            (["fit", "linear", "bad.tsv", "--features", "tri", "--out", "m.json"], "--features", 64),
+            (["fit", "linear", "bad.tsv", "--bound", "b", "--out", "m.json"], "give both --bound and --reference", 64),
         ] {
             let run = try runBetseq(args, cwd: dir)
-            #expect(run.status != 0)
+            #expect(run.status == status, "\(args): \(run.stderr)")
             #expect(run.stderr.contains(message), "\(run.stderr)")
-            #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("Error") }.count == 1)
+            // Data errors are one line of our own; usage errors are ArgumentParser's message and usage.
+            let lines = run.stderr.split(separator: "\n").filter { $0.hasPrefix("betseq: ") || $0.hasPrefix("Error: ") }
+            #expect(lines.count == 1, "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("m.json").path))
         }
     }

@@ -150,16 +150,42 @@ import Testing
         }
     }
 
+    /// A model fitted with --folds reports its cross-validated fit, and the report shows it (it once
+    /// looked for a key the fitter never wrote and said "none").
+    @Test func crossValidatedFitIsShownInTheReport() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for args in [["simulate", "--design", design, "--landscape", "normal:2", "--depth", "4e5", "--seed", "5", "--out", "sim"],
+                     ["ddg", "sim/counts.tsv", "--bound", "bound", "--reference", "input", "--out", "ddg.tsv"],
+                     ["fit", "linear", "ddg.tsv", "--design", design, "--features", "nn", "--folds", "5", "--out", "cv.json"],
+                     ["report", "--ddg", "ddg.tsv", "--model", "cv.json", "--out", "r.html"]] {
+            let run = try runBetseq(args, cwd: dir)
+            #expect(run.status == 0, "\(args): \(run.stderr)")
+        }
+        let model = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("cv.json"))) as? [String: Any]
+        let cv = ((model?["linear_model"] as? [String: Any])?["metrics"] as? [String: Any])?["cross_validation"] as? [String: Any]
+        let fitted = try #require(cv?["r2"] as? Double)
+        let rows = try #require(cv?["rows"] as? Int)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as? [String: Any]
+        let heldOut = ((report?["models"] as? [String: Any])?["cv"] as? [String: Any])?["held_out"] as? [String: Any]
+        #expect(heldOut?["r2"] as? Double == fitted, "report: \(String(describing: heldOut)), model: \(fitted)")
+        #expect(heldOut?["rows"] as? Int == rows)
+        let html = try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8)
+        #expect(html.contains("<td>cross_validation</td>"), "the held-out set is named")
+        #expect(html.contains("data-k=\"models/cv/held_out/r2\""))
+    }
+
     @Test func reportErrorsAreOneLineAndLeaveNoFiles() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let missing = try runBetseq(["report", "--ddg", "nope.tsv", "--out", "r.html"], cwd: dir)
-        #expect(missing.status != 0 && missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+        #expect(missing.status == 66 && missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+        #expect(missing.stderr.hasPrefix("betseq: nope.tsv: "), "\(missing.stderr)")
         try "sequence\tddg\nACGT\t0.1\nACGA\t-0.1\n".write(to: dir.appendingPathComponent("d.tsv"), atomically: true, encoding: .utf8)
         try "{\"format\": \"betseq-energy-model\", \"version\": 1, \"length\": 2, \"mono\": [[0,0,0,0],[0,1,0,0]]}".write(
             to: dir.appendingPathComponent("m.json"), atomically: true, encoding: .utf8)
         let mismatch = try runBetseq(["report", "--ddg", "d.tsv", "--model", "m.json", "--out", "r.html"], cwd: dir)
-        #expect(mismatch.status != 0 && mismatch.stderr.contains("positions"), "\(mismatch.stderr)")
+        #expect(mismatch.status == 65 && mismatch.stderr.contains("betseq: m.json: the model covers 2 positions; ddg.tsv has 4"), "\(mismatch.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r.html").path))
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r.json").path))
         let ok = try runBetseq(["report", "--ddg", "d.tsv", "--out", "r.html"], cwd: dir)

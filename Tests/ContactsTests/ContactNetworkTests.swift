@@ -58,7 +58,7 @@ import Testing
         #expect(ParameterStore.flatten(a.parameters) == ParameterStore.flatten(b.parameters))
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-contacts-\(UUID().uuidString).model").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try a.save(path: path, metadata: [:])
+        try a.save(path: path, metadata: nil)
         let back = try ContactNetwork.load(path: path)
         #expect(back.config == a.config)
         #expect(back.predict(ex) == a.predict(ex))

@@ -1,5 +1,6 @@
 import Foundation
 import IO
+import Learn
 import Sequence
 import Testing
 @testable import Simulate

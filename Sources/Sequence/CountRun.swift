@@ -1,0 +1,85 @@
+import IO
+
+/// One sample of a count run: a name and the files whose reads it pools.
+public struct SampleSpec: Sendable, Equatable {
+    public var name: String
+    public var files: [String]
+    public init(name: String, files: [String]) {
+        self.name = name
+        self.files = files
+    }
+
+    /// Groups `NAME=FILE[,FILE...]` arguments by name, in order of first appearance (a name given
+    /// twice collects all its files).
+    public static func parse(_ arguments: [String]) throws -> [SampleSpec] {
+        var specs: [SampleSpec] = []
+        for arg in arguments {
+            guard let eq = arg.firstIndex(of: "=") else {
+                throw BETSeqError(.invalidOption, file: "samples", "sample '\(arg)' must be NAME=FILE[,FILE...]")
+            }
+            let name = String(arg[..<eq])
+            let paths = arg[arg.index(after: eq)...].split(separator: ",").map(String.init)
+            guard !name.isEmpty, name != "sequence", !name.contains("\t"), !paths.isEmpty else {
+                throw BETSeqError(.invalidOption, file: "samples", "sample '\(arg)': need a name (not 'sequence') and at least one file")
+            }
+            if let k = specs.firstIndex(where: { $0.name == name }) { specs[k].files += paths } else { specs.append(SampleSpec(name: name, files: paths)) }
+        }
+        guard !specs.isEmpty else { throw BETSeqError(.invalidOption, file: "samples", "give at least one sample NAME=FILE") }
+        return specs
+    }
+}
+
+/// Counts every sample's files with one extractor; `progress(sample, file, reads, done, total)` is
+/// called as each file is read.
+public func countSamples(_ samples: [SampleSpec], design: DesignTemplate, options: ExtractionOptions,
+                         progress: ((_ sample: String, _ file: String, _ reads: Int, _ done: Int64, _ total: Int64?) -> Void)? = nil)
+    throws -> [(name: String, counter: SampleCounter)] {
+    let extractor = try ReadExtractor(design: design, options: options)
+    return try samples.map { sample in
+        let counter = SampleCounter(design: design)
+        for file in sample.files {
+            try counter.count(path: file, extractor: extractor) { reads, done, total in
+                progress?(sample.name, file, reads, done, total)
+            }
+        }
+        return (sample.name, counter)
+    }
+}
+
+/// The per-sample summary of a count run: metrics as rows, samples as columns (`metric` then one
+/// column per sample), as TSV that pandas and R read, or aligned for people.
+public struct CountSummaryTable: Sendable, Equatable {
+    public var rows: [[String]]
+
+    public init(_ counted: [(name: String, counter: SampleCounter)]) {
+        var rows = [["metric"] + counted.map(\.name)]
+        func row(_ label: String, _ value: (CountSummary) -> Int) {
+            rows.append([label] + counted.map { "\(value($0.counter.summary))" })
+        }
+        row("reads") { $0.reads }
+        row("counted") { $0.accepted }
+        row("duplicates") { $0.duplicates }
+        row("distinct_umis") { $0.distinct }
+        for reason in Rejection.allCases {
+            row("rejected_\(reason.key)") { $0.rejected(reason) }
+        }
+        self.rows = rows
+    }
+
+    public func write(path: String) throws {
+        let text = try TextWriter(path: path)
+        try text.write(rows.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n")
+        try text.finish()
+    }
+
+    /// Columns padded to a common width (names left-aligned, numbers right-aligned).
+    public var aligned: String {
+        let widths = (0..<(rows.first?.count ?? 0)).map { c in rows.map { $0[c].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { c, cell in
+                let pad = String(repeating: " ", count: widths[c] - cell.count)
+                return c == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}

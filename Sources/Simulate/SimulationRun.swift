@@ -1,0 +1,160 @@
+import Foundation
+import IO
+import Affinity
+import Learn
+import Sequence
+
+/// Where the truth comes from: a `--landscape` specification resolved against a design.
+public struct LandscapeSpec: Sendable {
+    /// `normal:RANGE`, `motif:NAME`, a model file or a motif file.
+    public var spec: String
+    public var motifID: String?
+    public var design: DesignTemplate
+    public var seed: UInt64
+    public var rt: Double
+
+    public init(spec: String, motifID: String? = nil, design: DesignTemplate = .betseq, seed: UInt64 = 1, rt: Double = defaultRT) {
+        self.spec = spec; self.motifID = motifID; self.design = design; self.seed = seed; self.rt = rt
+    }
+
+    /// The landscape, with a note on how a motif was placed.
+    public func resolve() throws -> (landscape: Landscape, note: String?) {
+        try resolveLandscape(spec, design: design, seed: seed, rt: rt, motifID: motifID)
+    }
+}
+
+/// Everything `betseq simulate` writes into its output directory, and how.
+public struct SimulationRequest: Sendable {
+    public var landscape: LandscapeSpec
+    public var settings = SimulationSettings()
+    /// counts.tsv holds reads instead of distinct UMIs.
+    public var reads = false
+    /// Also write gzip FASTQ per fraction.
+    public var fastq = false
+    /// Base-call errors from this PHRED profile (FASTQ only).
+    public var errors: PhredProfile?
+    public var out: String
+
+    public init(landscape: LandscapeSpec, out: String) {
+        self.landscape = landscape
+        self.out = out
+    }
+}
+
+/// What a simulation did, for the log.
+public struct SimulationReport: Sendable {
+    public var result: SimulationResult
+    public var landscapeNote: String?
+    public var warnings: [String]
+    public var files: [String]
+    public var seconds: (landscape: Double, writing: Double)
+}
+
+/// Simulates and writes `truth.tsv`, `counts.tsv`, `simulation.json` and, with `fastq`,
+/// `<fraction>.fastq.gz` into `out` (created if missing). Everything that can fail on bad input
+/// runs before the directory is created. `progress(readsWritten, totalReads)` follows the FASTQ.
+public func runSimulation(_ r: SimulationRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SimulationReport {
+    if r.errors != nil && !r.fastq { throw BETSeqError(.invalidOption, file: "--errors", "base-call errors apply to reads; add --fastq") }
+    let clock = Date()
+    var settings = r.settings
+    settings.design = r.landscape.design
+    settings.seed = r.landscape.seed
+    settings.conditions.rt = r.landscape.rt
+    let (landscape, note) = try r.landscape.resolve()
+    let landscapeSeconds = Date().timeIntervalSince(clock)
+    let result = try simulate(landscape: landscape, settings: settings)
+    let writing = Date()
+    let synthesizer = r.fastq ? try ReadSynthesizer(design: settings.design) : nil
+    try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
+    let dir = r.out.hasSuffix("/") ? String(r.out.dropLast()) : r.out
+    var warnings: [String] = []
+    var files = ["\(dir)/truth.tsv", "\(dir)/counts.tsv"]
+
+    // Tables and read files are independent; write them on two threads.
+    var tasks: [@Sendable () throws -> Void] = [
+        { try result.writeTruth(path: "\(dir)/truth.tsv") },
+        { [reads = r.reads] in try result.writeCounts(path: "\(dir)/counts.tsv", reads: reads) },
+    ]
+    if let synthesizer {
+        if !synthesizer.ambiguousShifts.isEmpty {
+            warnings.append("in this design the anchors can also match \(synthesizer.ambiguousShifts.count) placement(s) that overlap variable/UMI bases; reads of some sequences may be found there")
+        }
+        let totalReads = result.fractions.reduce(0) { $0 + $1.totalReads }
+        let written = Tally(count: result.fractions.count)
+        nonisolated(unsafe) let writer = synthesizer
+        for (k, fraction) in result.fractions.enumerated() {
+            let path = "\(dir)/\(fraction.name).fastq.gz"
+            files.append(path)
+            tasks.append { [errors = r.errors, seed = settings.seed] in
+                try writer.writeFASTQ(fraction, path: path, errors: errors, seed: seed, stream: 100 + UInt64(k)) { n, _ in
+                    progress?(written.set(k, n), totalReads)
+                }
+            }
+        }
+    }
+    let jobs = tasks
+    try parallelJobs(jobs.count, threads: 2) { j, _ in try jobs[j]() }
+    try result.metadata(fastq: r.fastq, errors: r.errors != nil, reads: r.reads).write(path: "\(dir)/simulation.json")
+    files.insert("\(dir)/simulation.json", at: 2)
+    return SimulationReport(result: result, landscapeNote: note, warnings: warnings, files: files,
+                            seconds: (landscapeSeconds, Date().timeIntervalSince(writing)))
+}
+
+/// Per-worker progress counts and their sum.
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int]
+    init(count: Int) { values = [Int](repeating: 0, count: count) }
+    func set(_ i: Int, _ v: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        values[i] = v
+        return values.reduce(0, +)
+    }
+}
+
+/// Everything `betseq simulate sweep` takes.
+public struct SweepRequest: Sendable {
+    public var landscape: LandscapeSpec
+    public var conditions = BindingConditions()
+    public var inputBiasSD = 0.0
+    public var depths: [Int]
+    public var replicates = 10
+    public var threads = 2
+
+    public init(landscape: LandscapeSpec, depths: [Int]) {
+        self.landscape = landscape
+        self.depths = depths
+    }
+}
+
+/// The published Fig. 2C design over a resolved landscape: equilibrium once, then every depth ×
+/// replicate sequenced and scored (see `depthSweep`). `progress(done, total)` counts experiments.
+public func runSweep(_ r: SweepRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (table: SweepTable, landscape: Landscape) {
+    guard r.threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
+    var conditions = r.conditions
+    conditions.rt = r.landscape.rt
+    let (landscape, _) = try r.landscape.resolve()
+    let abundance = try libraryAbundance(count: landscape.count, logNormalSD: r.inputBiasSD, seed: r.landscape.seed)
+    let binding = try solveBinding(ddg: landscape.ddg, abundance: abundance, conditions: conditions)
+    let points = try depthSweep(truth: landscape.ddg, boundWeights: binding.bound, inputWeights: abundance,
+                                depths: r.depths, replicates: r.replicates, seed: r.landscape.seed,
+                                rt: r.landscape.rt, threads: r.threads, progress: progress)
+    return (SweepTable(points), landscape)
+}
+
+extension PhredProfile {
+    /// Parses `Q:FREQUENCY,...`.
+    public static func parse(_ text: String) throws -> PhredProfile {
+        var q: [Int] = [], f: [Double] = []
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":")
+            guard parts.count == 2, let quality = Int(parts[0]), let frequency = Double(parts[1]) else {
+                throw BETSeqError(.invalidOption, file: "--phred-profile", "'\(item)' is not Q:FREQUENCY")
+            }
+            q.append(quality)
+            f.append(frequency)
+        }
+        return try PhredProfile(qualities: q, probabilities: f)
+    }
+}
