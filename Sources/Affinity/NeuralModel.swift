@@ -204,11 +204,8 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
     }
     NumericEnvironment.flushDenormals()
     NumericEnvironment.setThreads(o.threads)
-    var random = SplitMix64(seed: o.seed &+ 12_345)
-    var order = Array(0..<n)
-    for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-    let nTrain = Int(0.8 * Double(n)), nVal = Int(0.1 * Double(n))
-    let train = Array(order[0..<nTrain]), val = Array(order[nTrain..<(nTrain + nVal)]), test = Array(order[(nTrain + nVal)...])
+    let split = RowSplit(rows: n, train: 0.8, validation: 0.1, seed: o.seed &+ 12_345, rounding: .down)
+    let train = split.train, val = split.validation
 
     let network = DDGNetwork(length: length, widths: o.widths, dropout: o.dropout, likelihood: o.likelihood, rt: o.rt, seed: o.seed)
     let parameters = network.net.parameters
@@ -239,33 +236,27 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
             return Loss.binomial(out, successes: rows.map { bound[$0] }, trials: rows.map { bound[$0] + reference[$0] })
         }
     }
+    /// Validation loss, and the RMSE of predicted vs measured ΔΔG where measured (count likelihoods
+    /// fix ΔΔG only up to a constant: compared after removing the mean offset).
     func validation() -> (loss: Double, rmse: Double) {
         let out = network.outputs(val.map { data.keys[$0] }, threads: o.threads)
         var silent = SplitMix64(seed: 0)
         let l = Double(loss(out, rows: val[...], noise: &silent, training: false).0)
         let scale: Float = o.likelihood == .ratio ? 1 : Float(-o.rt)
-        var sum = 0.0, count = 0
-        var pairs: [(Double, Double)] = []
-        for (k, r) in val.enumerated() where data.target[r].isFinite {
-            pairs.append((Double(out[k] * scale), data.target[r]))
-        }
-        // Count likelihoods fix ΔΔG only up to a constant: compare after centring both.
-        let shift = o.likelihood == .ratio || pairs.isEmpty ? 0
-            : pairs.reduce(0.0) { $0 + $1.1 - $1.0 } / Double(pairs.count)
-        for (p, y) in pairs { sum += (p + shift - y) * (p + shift - y); count += 1 }
-        return (l, count > 0 ? (sum / Double(count)).squareRoot() : .nan)
+        let measured = val.indices.filter { data.target[val[$0]].isFinite }
+        guard !measured.isEmpty else { return (l, .nan) }
+        let y = measured.map { data.target[val[$0]] }, p = measured.map { Double(out[$0] * scale) }
+        let fit = o.likelihood == .ratio ? FitMetrics(target: y, prediction: p) : FitMetrics.offsetFree(target: y, prediction: p)
+        return (l, fit.rmse)
     }
 
-    var schedule = PlateauSchedule(patience: o.patience)
     var history: [EpochRecord] = []
-    var best = ParameterStore.flatten(parameters + network.net.buffers)
-    var stopReason = "max_epochs"
-    var shuffler = SplitMix64(seed: o.seed &+ 1)
+    var order = EpochOrder(train, seed: o.seed &+ 1, reshuffle: .cumulative)
     var noise = SplitMix64(seed: o.seed &+ 2)
-    var trainRows = train
-    for epoch in 1...o.maxEpochs {
-        let clock = Date()
-        for i in stride(from: trainRows.count - 1, to: 0, by: -1) { trainRows.swapAt(i, Int(shuffler.next() % UInt64(i + 1))) }
+    var lastRMSE = Double.nan
+    let schedule = TrainingSchedule(maxEpochs: o.maxEpochs, patience: o.patience, goal: .minimize, decayAfter: max(1, o.patience / 2))
+    let outcome = try runTraining(schedule, epoch: { _ in
+        let trainRows = order.next()
         var total = 0.0, steps = 0
         var start = 0
         while start < trainRows.count {
@@ -282,29 +273,29 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
             total += Double(l)
             steps += 1
         }
-        let seconds = Date().timeIntervalSince(clock)
+        return total / Double(max(1, steps))
+    }, evaluate: { epoch in
         let (vLoss, vRMSE) = validation()
         guard vLoss.isFinite else {
-            throw BETSeqError(.invalidOption, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
+            throw BETSeqError(.numerical, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
         }
-        let record = EpochRecord(epoch: epoch, trainLoss: total / Double(max(1, steps)), validationLoss: vLoss,
-                                 validationRMSE: vRMSE, learningRate: optimizer.learningRate, seconds: seconds)
+        lastRMSE = vRMSE
+        return vLoss
+    }, snapshot: {
+        ParameterStore.flatten(parameters + network.net.buffers)
+    }, decay: {
+        optimizer.learningRate *= 0.1
+    }, report: { e in
+        let record = EpochRecord(epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.score ?? .nan,
+                                 validationRMSE: lastRMSE, learningRate: optimizer.learningRate, seconds: e.seconds)
         history.append(record)
-        let decision = schedule.observe(vLoss, epoch: epoch)
         log(String(format: "epoch %3d  train %7.2f s (%.0f rows/s)  loss %.4f  val loss %.4f  val RMSE %.4f  lr %.1e",
-                   epoch, seconds, Double(train.count) / max(seconds, 1e-9), record.trainLoss, vLoss, vRMSE,
-                   record.learningRate) + (decision == .improved ? "  *" : ""))
-        switch decision {
-        case .improved: best = ParameterStore.flatten(parameters + network.net.buffers)
-        case .decayLearningRate: optimizer.learningRate *= 0.1
-        case .wait: break
-        case .stop: stopReason = "early_stopping"
-        }
-        if decision == .stop { break }
-    }
-    _ = ParameterStore.restore(best, into: parameters + network.net.buffers)
-    return (network, NeuralTraining(history: history, bestEpoch: schedule.bestEpoch, stopReason: stopReason,
-                                    split: (train, val, test)))
+                   e.epoch, e.seconds, Double(train.count) / max(e.seconds, 1e-9), record.trainLoss, record.validationLoss,
+                   record.validationRMSE, record.learningRate) + (e.improved ? "  *" : ""))
+    })
+    _ = ParameterStore.restore(outcome.best, into: parameters + network.net.buffers)
+    return (network, NeuralTraining(history: history, bestEpoch: outcome.bestEpoch, stopReason: outcome.stopReason.rawValue,
+                                    split: (split.train, split.validation, split.test)))
 }
 
 /// Per-worker network copies; each worker touches only its own.

@@ -205,7 +205,7 @@ public struct ContactEpoch: Sendable {
 /// called with the network and the history so far whenever the score improves.
 public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExample], valid: [ContactExample],
                                 options o: ContactTrainingOptions, log: (String) -> Void = { _ in },
-                                checkpoint: (ContactNetwork, [ContactEpoch]) throws -> Void = { _, _ in }) rethrows
+                                checkpoint: (ContactNetwork, [ContactEpoch]) throws -> Void = { _, _ in }) throws
     -> (best: [Float], history: [ContactEpoch], bestEpoch: Int, stopReason: String) {
     NumericEnvironment.flushDenormals()
     NumericEnvironment.setThreads(o.threads)
@@ -217,18 +217,13 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
         ? positives.map { $0 > 0 ? Float(min(100, max(1, ((total - $0) / $0).squareRoot()))) : 1 }
         : [Float](repeating: 1, count: 8)
     let gamma: Float = o.loss == .focal ? Float(o.focalGamma) : 0
-    var random = SplitMix64(seed: o.seed)
+    var order = EpochOrder(Array(train.indices), seed: o.seed, reshuffle: .fresh)
     var history: [ContactEpoch] = []
-    var best = -Double.infinity, bestEpoch = 0, bestParameters = ParameterStore.flatten(network.parameters + network.buffers)
-    var sinceBest = 0
-    let start = Date()
-    var stop = "max_epochs"
-    for epoch in 1...max(1, o.maxEpochs) {
-        var order = Array(train.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-        let clock = Date()
+    let schedule = TrainingSchedule(maxEpochs: max(1, o.maxEpochs), patience: o.patience, goal: .maximize,
+                                    evaluateEvery: o.evaluateEvery, timeBudget: o.timeBudget)
+    let outcome = try runTraining(schedule, epoch: { _ in
         var lossSum = 0.0
-        for i in order {
+        for i in order.next() {
             let ex = train[i]
             let logits = network.forward(ex, training: true)
             let (loss, gradient) = Loss.maskedBinaryCrossEntropy(logits, ex.targets, columns: 8, mask: ex.mask,
@@ -238,30 +233,22 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
             optimizer.step(network.parameters)
             lossSum += Double(loss)
         }
-        var record = ContactEpoch(epoch: epoch, trainLoss: lossSum / Double(max(1, train.count)), seconds: Date().timeIntervalSince(clock))
-        let outOfTime = o.timeBudget.map { Date().timeIntervalSince(start) > $0 } ?? false
-        if epoch % max(1, o.evaluateEvery) == 0 || epoch == o.maxEpochs || outOfTime {
-            let judged = valid.isEmpty ? train : valid
-            let score = meanAUPRC(channelMetrics(judged) { network.predict($0) })
+        return lossSum / Double(max(1, train.count))
+    }, evaluate: { _ in
+        meanAUPRC(channelMetrics(valid.isEmpty ? train : valid) { network.predict($0) })
+    }, snapshot: {
+        ParameterStore.flatten(network.parameters + network.buffers)
+    }, report: { e in
+        var record = ContactEpoch(epoch: e.epoch, trainLoss: e.trainLoss, seconds: e.seconds)
+        if let score = e.score {
             if valid.isEmpty { record.trainAUPRC = score } else { record.validationAUPRC = score }
-            let improved = score.isFinite && score > best
-            if improved {
-                best = score; bestEpoch = epoch; sinceBest = 0
-                bestParameters = ParameterStore.flatten(network.parameters + network.buffers)
-            } else {
-                sinceBest += 1
-            }
-            log(String(format: "epoch %5d  %8.1f ms  loss %.5f  %@ mean AUPRC %.4f%@", epoch, record.seconds * 1000, record.trainLoss,
-                       valid.isEmpty ? "train" : "valid", score, improved ? "  *" : ""))
-            history.append(record)
-            if improved { try checkpoint(network, history) }
-            if sinceBest >= o.patience { stop = "patience"; break }
-        } else {
-            history.append(record)
+            log(String(format: "epoch %5d  %8.1f ms  loss %.5f  %@ mean AUPRC %.4f%@", e.epoch, e.seconds * 1000, e.trainLoss,
+                       valid.isEmpty ? "train" : "valid", score, e.improved ? "  *" : ""))
         }
-        if outOfTime { stop = "time_budget"; break }
-    }
-    return (bestParameters, history, bestEpoch, stop)
+        history.append(record)
+        if e.improved { try checkpoint(network, history) }
+    })
+    return (outcome.best, history, outcome.bestEpoch, outcome.stopReason.rawValue)
 }
 
 /// Everything `betseq contacts train` takes.

@@ -152,35 +152,6 @@ public final class Adam<T: NNScalar>: Optimizer {
     }
 }
 
-/// Early stopping with learning-rate decay on a plateau (the published recipe): after
-/// `patience/2` epochs without improvement the learning rate drops 10×; after `patience` training
-/// stops. Improvement means a validation loss below the best by more than `minDelta`.
-public struct PlateauSchedule: Sendable {
-    public enum Decision: Sendable, Equatable { case improved, decayLearningRate, wait, stop }
-    public let patience: Int
-    public let minDelta: Double
-    public private(set) var best = Double.infinity
-    public private(set) var bestEpoch = 0
-    private var bad = 0
-
-    public init(patience: Int, minDelta: Double = 0) {
-        self.patience = patience
-        self.minDelta = minDelta
-    }
-
-    public mutating func observe(_ loss: Double, epoch: Int) -> Decision {
-        if loss < best - minDelta {
-            best = loss
-            bestEpoch = epoch
-            bad = 0
-            return .improved
-        }
-        bad += 1
-        if bad >= patience { return .stop }
-        return bad == max(1, patience / 2) ? .decayLearningRate : .wait
-    }
-}
-
 /// Parameters and buffers as one flat float32 array (little-endian base64 in model files).
 public enum ParameterStore {
     public static func flatten<T: NNScalar>(_ arrays: [Parameter<T>]) -> [Float] {

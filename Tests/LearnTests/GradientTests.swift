@@ -161,13 +161,50 @@ import Testing
         SGD<Double>(learningRate: 0.1, weightDecay: 0.1).step([p])
         // w − lr·(g + λw)
         #expect(abs(p.value[0] - (1 - 0.1 * (0.5 + 0.1))) < 1e-15 && abs(p.value[1] - (-2 - 0.1 * (0.5 - 0.2))) < 1e-15)
-        var s = PlateauSchedule(patience: 4)
-        #expect(s.observe(1.0, epoch: 1) == .improved)
-        #expect(s.observe(1.5, epoch: 2) == .wait)
-        #expect(s.observe(1.5, epoch: 3) == .decayLearningRate)
-        #expect(s.observe(0.9, epoch: 4) == .improved)
-        for e in 5...7 { _ = s.observe(2, epoch: e) }
-        #expect(s.observe(2, epoch: 8) == .stop && s.bestEpoch == 4)
+    }
+
+    /// The published plateau rule through the trainer: lr ÷10 after patience/2 evaluations without
+    /// a lower loss, stop after patience, the best epoch's state kept.
+    @Test func trainerPlateauScheduleAndBestSnapshot() throws {
+        let losses = [1.0, 1.5, 1.5, 0.9, 2, 2, 2, 2, 0.1, 0.1]
+        var state: Float = 0, decays: [Int] = [], improved: [Int] = []
+        let outcome = try runTraining(TrainingSchedule(maxEpochs: 10, patience: 4, goal: .minimize, decayAfter: 2),
+                                      epoch: { e in state = Float(e); return 0 }, evaluate: { losses[$0 - 1] },
+                                      snapshot: { [state] }, report: { e in
+                                          if e.decays { decays.append(e.epoch) }
+                                          if e.improved { improved.append(e.epoch) }
+                                      })
+        #expect(improved == [1, 4] && decays == [3, 6])
+        #expect(outcome.stopReason == .earlyStopping && outcome.epochs == 8 && outcome.bestEpoch == 4 && outcome.best == [4])
+    }
+
+    /// Maximising with sparse evaluations: NaN never improves, the last epoch is always evaluated.
+    @Test func trainerEvaluatesOnScheduleAndMaximises() throws {
+        var evaluated: [Int] = []
+        let scores: [Int: Double] = [3: 0.2, 6: .nan, 7: 0.5]
+        let outcome = try runTraining(TrainingSchedule(maxEpochs: 7, patience: 5, goal: .maximize, evaluateEvery: 3),
+                                      epoch: { _ in 0 }, evaluate: { evaluated.append($0); return scores[$0] ?? 0 },
+                                      snapshot: { [Float(evaluated.last ?? 0)] })
+        #expect(evaluated == [3, 6, 7] && outcome.bestEpoch == 7 && outcome.best == [7] && outcome.stopReason == .maxEpochs)
+        let timed = try runTraining(TrainingSchedule(maxEpochs: 100, patience: 100, goal: .maximize, evaluateEvery: 50, timeBudget: 0),
+                                    epoch: { _ in 0 }, evaluate: { Double($0) }, snapshot: { [] })
+        #expect(timed.stopReason == .timeBudget && timed.epochs == 1 && timed.bestEpoch == 1)
+    }
+
+    /// Epoch orders: permutations, seeded, cumulative or fresh.
+    @Test func epochOrders() {
+        var a = EpochOrder(Array(10..<20), seed: 5, reshuffle: .cumulative), b = EpochOrder(Array(10..<20), seed: 5, reshuffle: .cumulative)
+        let first = a.next(), second = a.next()
+        #expect(first.sorted() == Array(10..<20) && first != Array(10..<20) && b.next() == first && b.next() == second)
+        // Fresh: each epoch shuffles the initial order, so epoch 2 equals shuffling it with the generator's next draws.
+        var f = EpochOrder(Array(0..<10), seed: 5, reshuffle: .fresh)
+        var random = SplitMix64(seed: 5)
+        var expected = Array(0..<10)
+        random.shuffle(&expected)
+        #expect(f.next() == expected)
+        expected = Array(0..<10)
+        random.shuffle(&expected)
+        #expect(f.next() == expected)
     }
 
     @Test func parameterStoreRoundTrip() {
