@@ -43,6 +43,36 @@ void betseq_amx_pack(const float *w, int k, int n, uint16_t *packed) {
         }
 }
 
+// Portable emulation of the two kernels below (same packed weights, same bf16 rounding of every
+// stored activation, float sums in depth order): tests check the folding and packing against it on
+// any CPU, and the tile kernel against it where AMX exists.
+static inline uint16_t packed_weight(const uint16_t *packed, int kb, int k, int j) {
+    return packed[((size_t)(j / 16) * kb + k / 32) * 512 + (size_t)((k % 32) / 2) * 32 + 2 * (j % 16) + (k % 2)];
+}
+
+void betseq_bf16_layer_emulated(const uint16_t *x, int m, int kp, const uint16_t *packed, int n,
+                                const float *scale, const float *shift, int relu, uint16_t *y, int ldy) {
+    int kb = kp / 32;
+    for (int r = 0; r < m; r++) {
+        for (int j = 0; j < n; j++) {
+            float acc = 0;
+            for (int k = 0; k < kp; k++) acc += bf16_to_float(x[(size_t)r * kp + k]) * bf16_to_float(packed_weight(packed, kb, k, j));
+            float v = acc * scale[j] + shift[j];
+            if (relu && v < 0) v = 0;
+            y[(size_t)r * ldy + j] = betseq_bf16(v);
+        }
+        for (int c = n; c < ldy; c++) y[(size_t)r * ldy + c] = 0;
+    }
+}
+
+void betseq_bf16_rows_dot_emulated(const uint16_t *x, int rows, int k, int ldx, const float *w, float bias, float *out) {
+    for (int r = 0; r < rows; r++) {
+        float sum = 0;
+        for (int i = 0; i < k; i++) sum += bf16_to_float(x[(size_t)r * ldx + i]) * w[i];
+        out[r] = sum + bias;
+    }
+}
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #include <unistd.h>
@@ -180,10 +210,6 @@ void betseq_amx_layer(const uint16_t *x, int m, int kp, const uint16_t *packed, 
     (void)x; (void)m; (void)kp; (void)packed; (void)n; (void)scale; (void)shift; (void)relu; (void)y; (void)ldy;
 }
 void betseq_bf16_rows_dot(const uint16_t *x, int rows, int k, int ldx, const float *w, float bias, float *out) {
-    for (int r = 0; r < rows; r++) {
-        float sum = 0;
-        for (int i = 0; i < k; i++) sum += bf16_to_float(x[(size_t)r * ldx + i]) * w[i];
-        out[r] = sum + bias;
-    }
+    betseq_bf16_rows_dot_emulated(x, rows, k, ldx, w, bias, out);
 }
 #endif

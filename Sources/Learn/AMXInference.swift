@@ -29,6 +29,9 @@ public final class AMXNetwork: @unchecked Sendable {
         var scale: [Float]    // width rounded up to 16
         var shift: [Float]
     }
+    /// Where the products run: AMX tiles, or the portable scalar emulation of the same kernel.
+    public enum Backend: Sendable { case tiles, emulated }
+    public let backend: Backend
     let length: Int
     let layers: [Dense]
     let outputWeights: [Float]
@@ -36,8 +39,9 @@ public final class AMXNetwork: @unchecked Sendable {
 
     /// Nil unless AMX is available and `layers` are Linear → BatchNorm → ReLU (→ Dropout) blocks
     /// ending in a Linear with one output, on the one-hot encoding of `length` positions.
-    public init?(layers networkLayers: [Layer<Float>], length: Int) {
-        guard InferencePrecision.amxAvailable else { return nil }
+    public init?(layers networkLayers: [Layer<Float>], length: Int, backend: Backend = .tiles) {
+        guard backend == .emulated || InferencePrecision.amxAvailable else { return nil }
+        self.backend = backend
         var blocks: [Dense] = []
         var pending: Linear<Float>?
         var last: Linear<Float>?
@@ -107,8 +111,9 @@ public final class AMXNetwork: @unchecked Sendable {
             x.withUnsafeBufferPointer { xv in
                 layer.packed.withUnsafeBufferPointer { w in
                     y.withUnsafeMutableBufferPointer { yv in
-                        betseq_amx_layer(xv.baseAddress, Int32(rows), Int32(layer.depth), w.baseAddress, Int32(layer.width),
-                                         layer.scale, layer.shift, 1, yv.baseAddress, Int32(layer.stride))
+                        let run = backend == .tiles ? betseq_amx_layer : betseq_bf16_layer_emulated
+                        run(xv.baseAddress, Int32(rows), Int32(layer.depth), w.baseAddress, Int32(layer.width),
+                            layer.scale, layer.shift, 1, yv.baseAddress, Int32(layer.stride))
                     }
                 }
             }
@@ -116,7 +121,8 @@ public final class AMXNetwork: @unchecked Sendable {
         }
         var result = [Float](repeating: 0, count: rows)
         let final = layers[layers.count - 1]
-        betseq_bf16_rows_dot(x, Int32(rows), Int32(final.width), Int32(final.stride), outputWeights, outputBias, &result)
+        let dot = backend == .tiles ? betseq_bf16_rows_dot : betseq_bf16_rows_dot_emulated
+        dot(x, Int32(rows), Int32(final.width), Int32(final.stride), outputWeights, outputBias, &result)
         for i in 0..<keys.count { out[i] = result[i] }
     }
 }

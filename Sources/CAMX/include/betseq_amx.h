@@ -25,6 +25,12 @@ void betseq_amx_layer(const uint16_t *x, int m, int kp, const uint16_t *packed, 
 /// out[r] = bias + Σ_i x[r][i]·w[i] for bf16 rows x (row stride ldx) and float weights w (k entries).
 void betseq_bf16_rows_dot(const uint16_t *x, int rows, int k, int ldx, const float *w, float bias, float *out);
 
+/// Portable scalar emulations of betseq_amx_layer and betseq_bf16_rows_dot (same arguments, same
+/// packed weights and bf16 rounding, float sums in depth order); callable on any CPU.
+void betseq_bf16_layer_emulated(const uint16_t *x, int m, int kp, const uint16_t *packed, int n,
+                                const float *scale, const float *shift, int relu, uint16_t *y, int ldy);
+void betseq_bf16_rows_dot_emulated(const uint16_t *x, int rows, int k, int ldx, const float *w, float bias, float *out);
+
 /// Float to bf16, round to nearest even.
 uint16_t betseq_bf16(float f);
 
