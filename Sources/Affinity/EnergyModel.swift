@@ -94,7 +94,7 @@ public struct EnergyModel: Sendable, Equatable {
             var table = [Double](repeating: 0, count: 1 << (2 * count))
             var codes = [UInt8](repeating: 0, count: length)
             for key in 0..<table.count {
-                for p in 0..<count { codes[offset + p] = UInt8((key >> (2 * (count - 1 - p))) & 3) }
+                for p in 0..<count { codes[offset + p] = baseCode(UInt64(key), position: p, length: count) }
                 var e = 0.0
                 for p in 0..<count { e += mono[4 * (offset + p) + Int(codes[offset + p])] }
                 for pair in pairs where pair.i >= offset && pair.j < offset + count {

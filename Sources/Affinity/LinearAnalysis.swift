@@ -32,12 +32,10 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
     guard n == target.count, n == weights.count else {
         throw BETSeqError(.invalidOption, file: "fit", "keys, targets and weights differ in length")
     }
-    // A seeded permutation of the rows (Fisher–Yates).
-    var order = Array(0..<n)
-    var random = SplitMix64(seed: seed &+ 0x5851_F42D_4C95_7F2D)
-    if n > 1 {
-        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, Int(random.next() % UInt64(i + 1))) }
-    }
+    // A seeded permutation of the rows.
+    let splitSeed = seed &+ 0x5851_F42D_4C95_7F2D
+    var random = SplitMix64(seed: splitSeed)
+    let order = random.permutation(n)
     if let truth, truth.count != 1 << (2 * layout.length) {
         throw BETSeqError(.invalidOption, file: "--truth", "the truth must cover the 4^\(layout.length) sequences of the design")
     }
@@ -64,8 +62,8 @@ public func analyzeLinear(keys: [UInt64], target: [Double], weights: [Double], l
         guard trainShare > 0, validationShare >= 0, trainShare + validationShare <= 1 else {
             throw BETSeqError(.invalidOption, file: "--split", "fractions must be ≥ 0 with train > 0 and a sum ≤ 1")
         }
-        let nTrain = Int((trainShare * Double(n)).rounded()), nVal = Int((validationShare * Double(n)).rounded())
-        let train = order[0..<nTrain], val = order[nTrain..<min(n, nTrain + nVal)], test = order[min(n, nTrain + nVal)...]
+        let rows = RowSplit(rows: n, train: trainShare, validation: validationShare, seed: splitSeed, rounding: .nearest)
+        let train = rows.train[...], val = rows.validation[...], test = rows.test[...]
         fit = try fitLinear(keys: keys, target: target, weights: weights, rows: Array(train), layout: layout, options: options)
         let predicted = try Predictor(fit.model)
         results.append(("train", metrics(train, predicted)))
@@ -143,7 +141,7 @@ public func writeEnergyMatrix(_ model: EnergyModel, path: String) throws {
 
 /// The mononucleotide main effects as a MEME motif: p_b ∝ exp(−ΔΔG_b/RT) at each position
 /// (Boltzmann weights of a uniform library).
-public func writeMEME(_ model: EnergyModel, path: String, name: String, rt: Double = 0.593) throws {
+public func writeMEME(_ model: EnergyModel, path: String, name: String, rt: Double = defaultRT) throws {
     let main = sumToZero(model)
     let out = try TextWriter(path: path)
     try out.write("MEME version 4\n\nALPHABET= ACGT\n\nstrands: +\n\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25\n\n")

@@ -174,7 +174,7 @@ public struct PositionFrequencyMatrix: Sendable, Equatable {
 ///
 /// so the consensus base costs 0 and a base the motif never saw costs at most −RT·ln(ε/(1+ε))
 /// (≈ 2.7 kcal/mol for ε = 0.01). Variable positions the motif does not reach get no energy.
-public func energyModel(motif: PositionFrequencyMatrix, design: DesignTemplate, rt: Double = 0.593,
+public func energyModel(motif: PositionFrequencyMatrix, design: DesignTemplate, rt: Double = defaultRT,
                         pseudoFrequency: Double = 0.01) throws -> (model: EnergyModel, placement: String) {
     let t = Array(design.template.utf8)
     guard let first = design.variableOffsets.first, let last = design.variableOffsets.last else {

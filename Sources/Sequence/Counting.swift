@@ -181,13 +181,8 @@ public func writeCountTable(_ samples: [(name: String, counter: SampleCounter)],
 
     let keys = SampleCounter.observedKeys(samples.map(\.counter))
     var bases = [UInt8](repeating: 0, count: length)
-    let letters = Array("ACGT".utf8)
     for key in keys {
-        var k = key
-        for i in stride(from: length - 1, through: 0, by: -1) {
-            bases[i] = letters[Int(k & 3)]
-            k >>= 2
-        }
+        spell(key, length: length, into: &bases)
         try bases.withUnsafeBufferPointer { try text.write(bytes: $0) }
         for s in samples {
             try text.write(byte: 9)

@@ -36,15 +36,22 @@ public func libraryKeys(length: Int) -> [UInt64] {
     (0..<(UInt64(1) << UInt64(2 * length))).map { $0 }
 }
 
+/// Writes a key's `length` bases as ASCII letters into `letters[0..<length]`.
+@inline(__always)
+public func spell(_ key: UInt64, length: Int, into letters: inout [UInt8]) {
+    var k = key
+    for i in stride(from: length - 1, through: 0, by: -1) {
+        letters[i] = baseLetters[Int(k & 3)]
+        k >>= 2
+    }
+}
+
+private let baseLetters: [UInt8] = Array("ACGT".utf8)
+
 /// Decodes a 2-bit key (first base most significant) into `length` bases.
 public func decodeBases(_ key: UInt64, length: Int) -> String {
     var chars = [UInt8](repeating: 0, count: length)
-    let letters: [UInt8] = Array("ACGT".utf8)
-    var k = key
-    for i in stride(from: length - 1, through: 0, by: -1) {
-        chars[i] = letters[Int(k & 3)]
-        k >>= 2
-    }
+    spell(key, length: length, into: &chars)
     return String(decoding: chars, as: UTF8.self)
 }
 

@@ -81,7 +81,7 @@ enum Streams {
 /// - a model file: a betseq energy-model JSON (as the linear fits write), an energy-matrix TSV or a
 ///   neural model (predicted in float32 over the library);
 /// - a JASPAR or MEME motif file (`motifID` picks one when the file holds several).
-public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt64, rt: Double = 0.593,
+public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt64, rt: Double = defaultRT,
                              motifID: String? = nil) throws -> (landscape: Landscape, note: String?) {
     let length = design.variableLength
     if spec.hasPrefix("normal:") {

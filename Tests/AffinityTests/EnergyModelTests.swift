@@ -32,6 +32,32 @@ import Testing
         }
     }
 
+    /// Predictions for given keys take the landscape lookup (≤ 12 bases) or the per-key sum of terms
+    /// (longer models); both equal an independent naive sum written here, and --all equals the
+    /// landscape.
+    @Test func perKeyAndLandscapePathsAgree() throws {
+        func naive(_ m: EnergyModel, _ key: UInt64) -> Double {
+            let bases = (0..<m.length).map { Int((key >> UInt64(2 * (m.length - 1 - $0))) & 3) }
+            var e = m.intercept
+            for i in 0..<m.length { e += m.mono[4 * i + bases[i]] }
+            for p in m.pairs { e += p.ddg[4 * bases[p.i] + bases[p.j]] }
+            return e
+        }
+        var random = SplitMix64(seed: 11)
+        for length in [6, 14] {
+            let model = randomModel(length: length, seed: UInt64(length))
+            let keys = (0..<500).map { _ in random.next() & ((1 << UInt64(2 * length)) - 1) }
+            let predicted = try model.rawPredictions(keys)
+            for (key, value) in zip(keys, predicted) {
+                #expect(abs(value - naive(model, key)) < 1e-12, "length \(length) key \(key)")
+                #expect(abs(model.energy(key: key) - naive(model, key)) < 1e-12)
+            }
+        }
+        let small = randomModel(length: 6, seed: 6)
+        #expect(try small.predictLibrary() == (try small.landscape()))  // an energy model keeps its own zero
+        #expect(throws: BETSeqError.self) { try randomModel(length: 14, seed: 1).predictLibrary() }
+    }
+
     @Test func jsonRoundTripAndValidation() throws {
         let model = randomModel(length: 4, seed: 9)
         let data = try model.encoded()

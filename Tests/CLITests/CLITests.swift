@@ -79,8 +79,8 @@ func temporaryDirectory() throws -> URL {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data("sequence\ta\tb\nAAAA\t1\t2\n".utf8).write(to: dir.appendingPathComponent("c.tsv"))
         let run = try runBetseq(["ddg", "c.tsv", "--bound", "x", "--reference", "b", "--out", "d.tsv"], cwd: dir)
-        #expect(run.status != 0)
-        #expect(run.stderr.contains("no column 'x'"))
+        #expect(run.status == 64)  // the option names a column the table lacks
+        #expect(run.stderr == "betseq: c.tsv: no column 'x'; the table has: a, b\n", "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("d.tsv").path))
     }
 }
@@ -127,14 +127,14 @@ func temporaryDirectory() throws -> URL {
         #expect(XMLParser(data: svg).parse())
         // Errors: one line, no output file.
         let bad = try runBetseq(["contacts", "map", "nope.pdb", "--out", "x.tsv"], cwd: dir)
-        #expect(bad.status != 0 && bad.stderr.split(separator: "\n").count == 1)
+        #expect(bad.status == 66 && bad.stderr.split(separator: "\n").count == 1 && bad.stderr.hasPrefix("betseq: nope.pdb: "), "\(bad.stderr)")
         try "ATOM      1  N   GLY A   1      xx.000   0.000   0.000  1.00  0.00           N\n".write(
             to: dir.appendingPathComponent("bad.pdb"), atomically: true, encoding: .utf8)
         let malformed = try runBetseq(["contacts", "map", "bad.pdb", "--out", "x.tsv"], cwd: dir)
-        #expect(malformed.status != 0 && malformed.stderr.contains("line 1"), "\(malformed.stderr)")
+        #expect(malformed.status == 65 && malformed.stderr.hasPrefix("betseq: bad.pdb: line 1"), "\(malformed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.tsv").path))
         let selection = try runBetseq(["contacts", "map", structure, "--sele", "chain", "--out", "x.tsv"], cwd: dir)
-        #expect(selection.status != 0)
+        #expect(selection.status == 64 && selection.stderr.contains("--sele"), "\(selection.stderr)")
     }
 }
 
@@ -167,7 +167,8 @@ func temporaryDirectory() throws -> URL {
         // Bad model file: one line, non-zero exit.
         try "{}".write(to: dir.appendingPathComponent("bad.model"), atomically: true, encoding: .utf8)
         let bad = try runBetseq(["contacts", "predict", "bad.model", "\(structures)/1YJP.cif", "--out", "x.tsv"], cwd: dir)
-        #expect(bad.status != 0 && bad.stderr.split(separator: "\n").count == 1)
+        #expect(bad.status == 65 && bad.stderr.split(separator: "\n").count == 1, "\(bad.stderr)")
+        #expect(bad.stderr.hasPrefix("betseq: bad.model: not a betseq-contact-model file"), "\(bad.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.tsv").path))
     }
 }

@@ -59,9 +59,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(#"{"format":"betseq-energy-model","version":1,"length":3,"mono":[[0,0,0,0],[0,0,0,0],[0,0,0,0]]}"#.utf8)
             .write(to: dir.appendingPathComponent("short.json"))
-        for spec in ["normal:abc", "missing.json", "short.json"] {
+        for (spec, status, message) in [("normal:abc", Int32(64), "betseq: --landscape: 'normal:abc': expected normal:RANGE"),
+                                        ("missing.json", 66, "betseq: missing.json: cannot read the landscape file"),
+                                        ("short.json", 64, "betseq: short.json: the model covers 3 positions but the design has")] {
             let run = try runBetseq(["simulate", "--design", design, "--landscape", spec, "--out", "out"], cwd: dir)
-            #expect(run.status != 0, "\(spec)")
+            #expect(run.status == status, "\(spec): \(run.stderr)")
+            #expect(run.stderr.hasPrefix(message), "\(spec): \(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1, "\(spec): \(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out").path))
         }

@@ -1,0 +1,147 @@
+import Foundation
+import IO
+import Learn
+import Sequence
+
+/// Rows to train on: sequence keys with either a ΔΔG target (and weights) or bound/reference counts.
+public struct NeuralData: Sendable {
+    public var keys: [UInt64]
+    public var target: [Double]
+    public var weights: [Double]?
+    public var bound: [Double]
+    public var reference: [Double]
+    public init(keys: [UInt64], target: [Double], weights: [Double]?, bound: [Double] = [], reference: [Double] = []) {
+        self.keys = keys
+        self.target = target
+        self.weights = weights
+        self.bound = bound
+        self.reference = reference
+    }
+}
+
+/// One epoch of training, as logged.
+public struct EpochRecord: Sendable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var validationLoss: Double
+    /// RMSE of predicted vs measured ΔΔG on validation rows (with both counts > 0 in count mode).
+    public var validationRMSE: Double
+    public var learningRate: Double
+    public var seconds: Double
+}
+
+public struct NeuralTraining: Sendable {
+    public var history: [EpochRecord]
+    public var bestEpoch: Int
+    public var stopReason: String
+    public var split: (train: [Int], validation: [Int], test: [Int])
+}
+
+/// Trains a network on an 80/10/10 split of the rows (seeded); keeps the weights of the epoch
+/// with the lowest validation loss. Deterministic for a fixed seed and thread count.
+public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptions,
+                         log: (String) -> Void = { _ in }) throws -> (DDGNetwork, NeuralTraining) {
+    let n = data.keys.count
+    guard n >= 10 else { throw BETSeqError(.invalidOption, file: "fit nn", "need at least 10 rows, got \(n)") }
+    guard o.batchSize >= 2, o.maxEpochs >= 1, o.patience >= 1, o.threads >= 1, !o.widths.isEmpty,
+          o.widths.allSatisfy({ $0 >= 1 }), (0..<1).contains(o.dropout) else {
+        throw BETSeqError(.invalidOption, file: "fit nn", "batch size ≥ 2, epochs, patience, threads ≥ 1, widths ≥ 1 and dropout in [0, 1) are required")
+    }
+    if o.likelihood != .ratio && (data.bound.count != n || data.reference.count != n) {
+        throw BETSeqError(.invalidOption, file: "fit nn", "count likelihoods need bound and reference counts")
+    }
+    NumericEnvironment.flushDenormals()
+    NumericEnvironment.setThreads(o.threads)
+    let split = RowSplit(rows: n, train: 0.8, validation: 0.1, seed: o.seed &+ 12_345, rounding: .down)
+    let train = split.train, val = split.validation
+
+    let network = DDGNetwork(length: length, widths: o.widths, dropout: o.dropout, likelihood: o.likelihood, rt: o.rt, seed: o.seed)
+    let parameters = network.net.parameters
+    let optimizer: any Optimizer = o.optimizer == .sgd
+        ? SGD<Float>(learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay)
+        : Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
+    func step() {
+        if let sgd = optimizer as? SGD<Float> { sgd.step(parameters) } else if let adam = optimizer as? Adam<Float> { adam.step(parameters) }
+    }
+    // Weights normalised to mean 1 over the training rows, so the loss scale does not depend on depth.
+    var weights: [Float]? = nil
+    if let w = data.weights {
+        let mean = train.reduce(0.0) { $0 + w[$1] } / Double(train.count)
+        weights = w.map { Float($0 / mean) }
+    }
+    let target = data.target.map(Float.init)
+    let bound = data.bound.map(Float.init), reference = data.reference.map(Float.init)
+
+    func loss(_ out: [Float], rows: ArraySlice<Int>, noise: inout SplitMix64, training: Bool) -> (Float, [Float]) {
+        switch o.likelihood {
+        case .ratio:
+            var y = rows.map { target[$0] }
+            if training && o.targetNoise > 0 { for i in y.indices { y[i] += Float(noise.normal() * o.targetNoise) } }
+            return Loss.weightedMSE(out, y, weights: weights.map { w in rows.map { w[$0] } })
+        case .poisson:
+            return Loss.poisson(out, counts: rows.map { bound[$0] }, exposure: rows.map { reference[$0] + 0.5 })
+        case .binomial:
+            return Loss.binomial(out, successes: rows.map { bound[$0] }, trials: rows.map { bound[$0] + reference[$0] })
+        }
+    }
+    /// Validation loss, and the RMSE of predicted vs measured ΔΔG where measured (count likelihoods
+    /// fix ΔΔG only up to a constant: compared after removing the mean offset).
+    func validation() -> (loss: Double, rmse: Double) {
+        let out = network.outputs(val.map { data.keys[$0] }, threads: o.threads)
+        var silent = SplitMix64(seed: 0)
+        let l = Double(loss(out, rows: val[...], noise: &silent, training: false).0)
+        let scale: Float = o.likelihood == .ratio ? 1 : Float(-o.rt)
+        let measured = val.indices.filter { data.target[val[$0]].isFinite }
+        guard !measured.isEmpty else { return (l, .nan) }
+        let y = measured.map { data.target[val[$0]] }, p = measured.map { Double(out[$0] * scale) }
+        let fit = o.likelihood == .ratio ? FitMetrics(target: y, prediction: p) : FitMetrics.offsetFree(target: y, prediction: p)
+        return (l, fit.rmse)
+    }
+
+    var history: [EpochRecord] = []
+    var order = EpochOrder(train, seed: o.seed &+ 1, reshuffle: .cumulative)
+    var noise = SplitMix64(seed: o.seed &+ 2)
+    var lastRMSE = Double.nan
+    let schedule = TrainingSchedule(maxEpochs: o.maxEpochs, patience: o.patience, goal: .minimize, decayAfter: max(1, o.patience / 2))
+    let outcome = try runTraining(schedule, epoch: { _ in
+        let trainRows = order.next()
+        var total = 0.0, steps = 0
+        var start = 0
+        while start < trainRows.count {
+            let end = min(trainRows.count, start + o.batchSize)
+            defer { start = end }
+            guard end - start >= 2 else { continue }  // batch norm needs two rows
+            let rows = trainRows[start..<end]
+            let x = network.encode(rows.map { data.keys[$0] }[...])
+            network.net.zeroGradients()
+            let out = network.net.forward(x, training: true)
+            let (l, g) = loss(out.values, rows: rows, noise: &noise, training: true)
+            _ = network.net.backward(Batch(rows: g.count, columns: 1, values: g))
+            step()
+            total += Double(l)
+            steps += 1
+        }
+        return total / Double(max(1, steps))
+    }, evaluate: { epoch in
+        let (vLoss, vRMSE) = validation()
+        guard vLoss.isFinite else {
+            throw BETSeqError(.numerical, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
+        }
+        lastRMSE = vRMSE
+        return vLoss
+    }, snapshot: {
+        ParameterStore.flatten(parameters + network.net.buffers)
+    }, decay: {
+        optimizer.learningRate *= 0.1
+    }, report: { e in
+        let record = EpochRecord(epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.score ?? .nan,
+                                 validationRMSE: lastRMSE, learningRate: optimizer.learningRate, seconds: e.seconds)
+        history.append(record)
+        log(String(format: "epoch %3d  train %7.2f s (%.0f rows/s)  loss %.4f  val loss %.4f  val RMSE %.4f  lr %.1e",
+                   e.epoch, e.seconds, Double(train.count) / max(e.seconds, 1e-9), record.trainLoss, record.validationLoss,
+                   record.validationRMSE, record.learningRate) + (e.improved ? "  *" : ""))
+    })
+    _ = ParameterStore.restore(outcome.best, into: parameters + network.net.buffers)
+    return (network, NeuralTraining(history: history, bestEpoch: outcome.bestEpoch, stopReason: outcome.stopReason.rawValue,
+                                    split: (split.train, split.validation, split.test)))
+}

@@ -1,0 +1,52 @@
+import Affinity
+import ArgumentParser
+import Foundation
+import IO
+import Sequence
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict ΔΔG with a model (energy-model JSON, linear fit, energy matrix or neural network).",
+        discussion: """
+            Writes TSV 'sequence ddg' for the sequences of a table, or with --all for every sequence \
+            of the model's variable region (4^L rows, in key order). Energy models give their own \
+            ΔΔG; a network's ΔΔG is mean-centred over the library (its zero is arbitrary).
+            """)
+
+    @Argument(help: "Model file.")
+    var model: String
+
+    @Argument(help: "TSV with a 'sequence' column (omit with --all).")
+    var sequences: String?
+
+    @Flag(help: "Predict every sequence of the variable region.")
+    var all = false
+
+    @Option(help: "Output TSV ('-' for stdout).")
+    var out: String
+
+    @Option(help: "Decimal places of the predictions (0 to 9).")
+    var decimals = 6
+
+    @Option(help: "Threads for neural models (each runs its own batches; results do not depend on the count).")
+    var threads = 2
+
+    @Option(help: "Neural models: fp32, bf16 (AMX tiles, bfloat16 weights and activations with float32 sums) or auto (bf16 where the CPU has AMX).")
+    var precision = InferencePrecision.automatic
+
+    func validate() throws {
+        guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
+        guard (0...9).contains(decimals) else { throw ValidationError("--decimals must be 0 to 9") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let clock = Date()
+        let (table, used) = try predictSequences(modelPath: model, sequences: all ? nil : sequences,
+                                                 options: PredictionOptions(threads: threads, precision: precision))
+        if precision == .bfloat16 && used != .bfloat16 { printErr("bf16 needs AMX (and the published layer layout); using fp32") }
+        printErr(String(format: "predicted %d sequences in %.2f s (%@, %d threads)", table.ddg.count,
+                        Date().timeIntervalSince(clock), used.rawValue, threads))
+        try table.write(path: out, decimals: decimals)
+    }
+}

@@ -1,0 +1,94 @@
+import Affinity
+import ArgumentParser
+import Foundation
+import IO
+import Sequence
+import Pipeline
+import Simulate
+
+struct SimulateRun: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Simulate one library at a given read depth.",
+        discussion: """
+            Binding: species i has concentration S_tot·a_i and Kd_i = Kd_ref·exp(ΔΔG_i/RT); the free \
+            protein solves the mass balance P + Σ S_i·P/(Kd_i + P) = P_tot exactly (GSL Brent), \
+            including depletion and competition. Sequencing: molecules are drawn by multinomial \
+            sampling of each fraction (input ∝ abundance, bound ∝ bound concentration, unbound ∝ \
+            unbound concentration); --duplicates of the reads are PCR copies; each molecule carries a \
+            random UMI when the design has UMI bases.
+
+            Writes OUT/truth.tsv (sequence, ddg_true, fraction_bound, relative_abundance), \
+            OUT/counts.tsv (as 'betseq count' writes it: distinct UMIs per sequence, or reads with \
+            --reads; columns input, bound[, unbound]), OUT/simulation.json, and with --fastq \
+            OUT/<fraction>.fastq.gz in the design's layout. Without --errors, 'betseq count' on those \
+            reads reproduces counts.tsv exactly.
+            """)
+
+    @OptionGroup var experiment: ExperimentOptions
+
+    @Option(help: "Total reads, split equally between bound and input.")
+    var depth = ReadCount(20_000_000)
+
+    @Option(help: "Input reads (overrides the split of --depth).")
+    var inputReads: ReadCount?
+
+    @Option(help: "Bound reads (overrides the split of --depth).")
+    var boundReads: ReadCount?
+
+    @Option(help: "Unbound reads (default: the unbound fraction is not sequenced).")
+    var unboundReads: ReadCount?
+
+    @Option(help: "Fraction of reads that are PCR duplicates, in [0, 1).")
+    var duplicates = 0.0
+
+    @Flag(help: "counts.tsv holds read counts instead of distinct-UMI counts (as 'betseq count --reads').")
+    var reads = false
+
+    @Flag(help: "Also write gzip FASTQ reads for each fraction.")
+    var fastq = false
+
+    @Flag(help: "Draw per-base qualities from an Illumina-like PHRED profile and apply base-call errors (FASTQ only).")
+    var errors = false
+
+    @Option(help: "PHRED profile for --errors as Q:FREQUENCY,... (default: an Illumina-like 40:0.88,37:0.116,25:0.0025,11:0.001,2:0.0005).")
+    var phredProfile: String?
+
+    @Option(help: "Output directory (created if missing).")
+    var out: String
+
+    func run() throws {
+        let started = Date()
+        if phredProfile != nil && !errors { throw ValidationError("--phred-profile applies with --errors") }
+        if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
+        var request = SimulationRequest(landscape: try experiment.landscapeSpec(), out: out)
+        request.settings.conditions = experiment.conditions
+        request.settings.inputBiasSD = experiment.inputBias
+        request.settings.duplicateFraction = duplicates
+        request.settings.boundReads = boundReads?.value ?? depth.value / 2
+        request.settings.inputReads = inputReads?.value ?? depth.value - depth.value / 2
+        request.settings.unboundReads = unboundReads?.value ?? 0
+        request.reads = reads
+        request.fastq = fastq
+        request.errors = errors ? try phredProfile.map(PhredProfile.parse) ?? .illumina : nil
+        let meter = ProgressMeter(label: "writing FASTQ")
+        let report = try runSimulation(request) { n, total in
+            meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
+        }
+        meter.finish()
+        if let note = report.landscapeNote { printErr("landscape: \(note)") }
+        for warning in report.warnings { printErr("betseq: warning: " + warning) }
+        let result = report.result, landscape = result.landscape, b = result.binding
+        printErr("species: \(landscape.count)  landscape: \(landscape.origin)  ΔΔG sd: \(String(format: "%.3f", landscape.standardDeviation)) kcal/mol")
+        printErr(experiment.dilute
+                 ? "binding: dilute limit; largest P_tot/Kd_i = \(String(format: "%.3g", b.fractionBound.max() ?? 0)) (the limit assumes ≪ 1)"
+                 : "binding: free protein \(String(format: "%.4g", b.freeProtein)) nM of \(experiment.protein) nM; max fraction bound \(String(format: "%.3g", b.fractionBound.max() ?? 0)); mass balance error \(String(format: "%.1e", b.massBalanceError)) after \(b.iterations) Brent steps")
+        for f in result.fractions {
+            let seen = f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+            printErr("\(f.name): \(f.totalReads) reads, \(String(format: "%.2f", Double(f.totalReads) / Double(landscape.count))) per sequence, \(String(format: "%.1f", 100 * Double(seen) / Double(landscape.count)))% of sequences seen")
+        }
+        printErr(String(format: "seconds: landscape %.3f, equilibrium %.3f, sampling %.3f, writing %.3f",
+                        report.seconds.landscape, result.seconds.equilibrium, result.seconds.sampling, report.seconds.writing))
+        printErr("wrote \(report.files.joined(separator: ", ")) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+}
