@@ -18,8 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // C shims: one system library each, found through pkg-config. ISA-L reads gzip (fast inflate),
-        // zlib writes it. BLAS and GSL stay in
+        // C shims: one system library each, found through pkg-config. ISA-L inflates gzip and
+        // deflates bulk FASTQ at level 1; zlib writes other gzip output. BLAS and GSL stay in
         // separate modules because gsl_cblas.h and OpenBLAS's cblas.h clash in one module.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),

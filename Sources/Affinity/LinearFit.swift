@@ -235,7 +235,7 @@ public func fitLinear(keys: [UInt64], target: [Double], weights: [Double], rows:
         beta = x
     } else {
         guard let (x, null) = SymmetricSolver.pseudoSolve(a, b, n: n) else {
-            throw BETSeqError(.invalidOption, file: "fit", "the normal equations could not be solved")
+            throw BETSeqError(.numerical, file: "fit", "the normal equations could not be solved")
         }
         beta = x
         solver = "eigen"

@@ -1,5 +1,6 @@
 import Affinity
 import ArgumentParser
+import Foundation
 import Contacts
 import Sequence
 
@@ -27,4 +28,28 @@ enum Base: String, ExpressibleByArgument, CaseIterable {
     case A, C, G, T
     var code: Int { ["A": 0, "C": 1, "G": 2, "T": 3][rawValue] ?? 0 }
     init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+}
+
+/// A read count written as an integer or in scientific notation (`2e7`).
+struct ReadCount: ExpressibleByArgument, Sendable {
+    let value: Int
+    init(_ value: Int) { self.value = value }
+    init?(argument: String) {
+        guard let v = Double(argument), v.isFinite, v >= 0, v < 9e15, v == v.rounded() else { return nil }
+        value = Int(v)
+    }
+    var defaultValueDescription: String { value >= 1_000_000 ? String(format: "%.0e", Double(value)) : "\(value)" }
+}
+
+/// Hidden layer widths, comma-separated (`500,500,250`), each at least 1.
+struct LayerWidths: ExpressibleByArgument, Sendable {
+    let values: [Int]
+    init(_ values: [Int]) { self.values = values }
+    init?(argument: String) {
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
+        let values = parts.compactMap { Int($0) }
+        guard !values.isEmpty, values.count == parts.count, values.allSatisfy({ $0 >= 1 }) else { return nil }
+        self.values = values
+    }
+    var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
 }

@@ -34,28 +34,27 @@ struct BETSeq: ParsableCommand {
         do {
             try command.run()
         } catch {
-            let (message, status) = describe(error)
+            guard let (message, status) = describe(error) else { exit(withError: error) }  // help, clean exits
             printErr("betseq: " + message)
             Foundation.exit(status)
         }
     }
 
-    /// One line and an exit status for an error raised while running a command.
-    static func describe(_ error: Error) -> (String, Int32) {
+    /// One line and an exit status for an error raised while running a command; nil for
+    /// ArgumentParser's own (help requests, clean exits), which it prints itself.
+    static func describe(_ error: Error) -> (String, Int32)? {
         switch error {
         case let e as BETSeqError:
             return (e.description, e.exitCode)
         case let e as ValidationError:
             return (e.message, BETSeqError.Category.usage.rawValue)
-        case let e as ExitCode:
-            return ("exit \(e.rawValue)", e.rawValue)
         case let e as CocoaError:
             let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? e.userInfo[NSURLErrorKey].map { "\($0)" } ?? "file"
             let reason = (e.userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? e.localizedDescription
             let status: BETSeqError.Category = e.isWriteError ? .cannotCreate : e.code == .fileReadNoSuchFile ? .noInput : .io
             return ("\(path): \(reason)", status.rawValue)
         default:
-            return ("\(error)", BETSeqError.Category.numerical.rawValue)
+            return nil
         }
     }
 }

@@ -64,7 +64,7 @@ struct FitNN: ParsableCommand {
     var targetNoise = 0.5
 
     @Option(help: "Hidden layer widths, comma-separated.")
-    var layers = "500,500,250"
+    var layers = LayerWidths([500, 500, 250])
 
     @Option(help: "Dropout on the second and later hidden layers.")
     var dropout = 0.25
@@ -83,13 +83,6 @@ struct FitNN: ParsableCommand {
 
     func validate() throws {
         if likelihood != .ratio && (bound == nil || reference == nil) { throw ValidationError("count likelihoods need --bound and --reference") }
-        guard widths != nil else { throw ValidationError("--layers: comma-separated widths ≥ 1") }
-    }
-
-    var widths: [Int]? {
-        let parts = layers.split(separator: ",", omittingEmptySubsequences: false)
-        let values = parts.compactMap { Int($0) }
-        return !values.isEmpty && values.count == parts.count && values.allSatisfy({ $0 >= 1 }) ? values : nil
     }
 
     func run() throws {
@@ -101,7 +94,7 @@ struct FitNN: ParsableCommand {
         var o = NeuralOptions()
         o.likelihood = likelihood; o.optimizer = optimizer; o.learningRate = lr; o.momentum = momentum; o.weightDecay = weightDecay
         o.batchSize = batchSize; o.maxEpochs = maxEpochs; o.patience = patience; o.targetNoise = targetNoise
-        o.widths = widths ?? []; o.dropout = dropout; o.seed = seed; o.threads = threads; o.rt = rt
+        o.widths = layers.values; o.dropout = dropout; o.seed = seed; o.threads = threads; o.rt = rt
         request.options = o
         request.betseqVersion = BETSeq.version
         request.command = CommandLine.arguments.joined(separator: " ")

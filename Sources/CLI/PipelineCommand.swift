@@ -50,7 +50,7 @@ struct Pipeline: ParsableCommand {
     var likelihood = Likelihood.binomial
 
     @Option(help: "Hidden layer widths of the network.")
-    var layers = "500,500,250"
+    var layers = LayerWidths([500, 500, 250])
 
     @Option(help: "Depths of the sweep (as 'betseq simulate sweep --depths'); 'none' skips it.")
     var sweepDepths = "1e5:1e9:9"
@@ -80,11 +80,7 @@ struct Pipeline: ParsableCommand {
         request.network.optimizer = optimizer
         request.network.batchSize = batchSize
         request.network.likelihood = likelihood
-        let widths = layers.split(separator: ",", omittingEmptySubsequences: false).compactMap { Int($0) }
-        guard !widths.isEmpty, widths.count == layers.split(separator: ",", omittingEmptySubsequences: false).count, widths.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError("--layers: comma-separated widths ≥ 1")
-        }
-        request.network.widths = widths
+        request.network.widths = layers.values
         request.sweepDepths = sweepDepths == "none" ? [] : try parseDepths(sweepDepths)
         request.sweepReplicates = sweepReplicates
         request.threads = threads

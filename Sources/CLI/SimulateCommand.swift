@@ -6,17 +6,6 @@ import Sequence
 import Pipeline
 import Simulate
 
-/// A read count written as an integer or in scientific notation (`2e7`).
-struct ReadCount: ExpressibleByArgument, Sendable {
-    let value: Int
-    init(_ value: Int) { self.value = value }
-    init?(argument: String) {
-        guard let v = Double(argument), v.isFinite, v >= 0, v < 9e15, v == v.rounded() else { return nil }
-        value = Int(v)
-    }
-    var defaultValueDescription: String { value >= 1_000_000 ? String(format: "%.0e", Double(value)) : "\(value)" }
-}
-
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",

@@ -26,7 +26,7 @@ public final class OutputFile: ByteSink {
         var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
-            throw BETSeqError(.cannotWrite, file: path, "cannot create a file in '\(dir)': \(String(cString: strerror(errno)))")
+            throw BETSeqError(.cannotCreate, file: path, "cannot create a file in '\(dir)': \(String(cString: strerror(errno)))")
         }
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         fchmod(fd, 0o644)
@@ -63,7 +63,7 @@ public final class OutputFile: ByteSink {
         if rename(temporaryPath, path) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw BETSeqError(.cannotWrite, file: path, "cannot move the finished file into place: \(reason)")
+            throw BETSeqError(.cannotCreate, file: path, "cannot move the finished file into place: \(reason)")
         }
     }
 }
@@ -81,4 +81,22 @@ public func writeFile(_ bytes: some Sequence<UInt8>, path: String) throws {
     let out = try OutputFile(path: path)
     try Array(bytes).withUnsafeBytes { try out.write($0) }
     try out.finish()
+}
+
+/// Creates a directory and any missing parents (an existing directory is fine); failures are
+/// `cannotCreate` errors naming the path and the system's reason.
+public func makeDirectory(_ path: String) throws {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+        prefix += component
+        var info = stat()
+        if stat(prefix, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw BETSeqError(.cannotCreate, file: path, "cannot create the directory: '\(prefix)' is not a directory")
+            }
+        } else if mkdir(prefix, 0o777) != 0 && errno != EEXIST {
+            throw BETSeqError(.cannotCreate, file: path, "cannot create the directory '\(prefix)': \(String(cString: strerror(errno)))")
+        }
+        prefix += "/"
+    }
 }

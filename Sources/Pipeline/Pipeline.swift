@@ -53,7 +53,7 @@ public func runPipeline(_ r: PipelineRequest, log: @escaping (String) -> Void) t
     guard r.depth >= 2 else { throw BETSeqError(.invalidOption, file: "--depth", "need at least 2 reads") }
     guard r.threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
     func path(_ name: String) -> String { (r.out as NSString).appendingPathComponent(name) }
-    try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
+    try makeDirectory(r.out)
     let spec = LandscapeSpec(spec: r.landscape, design: r.design, seed: r.seed)
 
     log("== simulate \(r.landscape), \(r.depth) reads, seed \(r.seed) → \(path("sim"))")

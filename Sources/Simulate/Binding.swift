@@ -105,7 +105,7 @@ public func solveBinding(ddg: [Double], abundance: [Double], conditions c: Bindi
             },
             params: Unmanaged.passUnretained(context).toOpaque())
         guard let solver = gsl_root_fsolver_alloc(betseq_gsl_root_fsolver_brent()) else {
-            throw BETSeqError(.invalidOption, file: "binding", "GSL could not allocate a root solver")
+            throw BETSeqError(.numerical, file: "binding", "GSL could not allocate a root solver")
         }
         defer { gsl_root_fsolver_free(solver) }
         var lo = 0.0, hi = c.protein
@@ -114,7 +114,7 @@ public func solveBinding(ddg: [Double], abundance: [Double], conditions c: Bindi
         for iteration in 1...200 {
             let status = gsl_root_fsolver_iterate(solver)
             guard status == GSL_SUCCESS else {
-                throw BETSeqError(.invalidOption, file: "binding", "equilibrium solve failed (GSL status \(status))")
+                throw BETSeqError(.numerical, file: "binding", "equilibrium solve failed (GSL status \(status))")
             }
             lo = gsl_root_fsolver_x_lower(solver)
             hi = gsl_root_fsolver_x_upper(solver)

@@ -65,7 +65,7 @@ public func runSimulation(_ r: SimulationRequest, progress: (@Sendable (Int, Int
     let result = try simulate(landscape: landscape, settings: settings)
     let writing = Date()
     let synthesizer = r.fastq ? try ReadSynthesizer(design: settings.design) : nil
-    try FileManager.default.createDirectory(atPath: r.out, withIntermediateDirectories: true)
+    try makeDirectory(r.out)
     let dir = r.out.hasSuffix("/") ? String(r.out.dropLast()) : r.out
     var warnings: [String] = []
     var files = ["\(dir)/truth.tsv", "\(dir)/counts.tsv"]

@@ -74,6 +74,18 @@ func temporaryDirectory() throws -> URL {
         #expect(lines.count > 50)
     }
 
+    /// Help and version are ArgumentParser's, on stdout with status 0; a bad option value is a usage
+    /// error (64) with the subcommand's usage.
+    @Test func helpVersionAndUsageErrors() throws {
+        let help = try runBetseq(["fit", "nn", "--help"])
+        #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: Fit the neural ΔΔG network"), "\(help.stdout)")
+        let version = try runBetseq(["--version"])
+        #expect(version.status == 0 && version.stdout.split(separator: "\n").count == 1)
+        let bad = try runBetseq(["fit", "nn", "t.tsv", "--layers", "5,0", "--out", "m.model"])
+        #expect(bad.status == 64 && bad.stderr.hasPrefix("Error: The value '5,0' is invalid for '--layers <layers>'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("Usage: betseq fit nn"))
+    }
+
     @Test func missingColumnIsAnError() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
