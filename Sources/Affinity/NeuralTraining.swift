@@ -53,26 +53,77 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
     NumericEnvironment.flushDenormals()
     NumericEnvironment.setThreads(o.threads)
     let split = RowSplit(rows: n, train: 0.8, validation: 0.1, seed: o.seed &+ 12_345, rounding: .down)
-    let train = split.train, val = split.validation
-
     let network = DDGNetwork(length: length, widths: o.widths, dropout: o.dropout, likelihood: o.likelihood, rt: o.rt, seed: o.seed)
-    let parameters = network.net.parameters
-    let optimizer: any Optimizer = o.optimizer == .sgd
-        ? SGD<Float>(learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay)
-        : Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
+    let objective = NeuralObjective(network: network, data: data, trainRows: split.train, options: o)
+    var order = EpochOrder(split.train, seed: o.seed &+ 1, reshuffle: .cumulative)
+    var history: [EpochRecord] = []
+    var lastRMSE = Double.nan
+    let state = network.net.parameters + network.net.buffers
+    let schedule = TrainingSchedule(maxEpochs: o.maxEpochs, patience: o.patience, goal: .minimize, decayAfter: max(1, o.patience / 2))
+    let outcome = try runTraining(schedule, epoch: { _ in
+        objective.trainEpoch(order.next())
+    }, evaluate: { epoch in
+        let (loss, rmse) = objective.validation(split.validation)
+        guard loss.isFinite else {
+            throw BETSeqError(.numerical, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
+        }
+        lastRMSE = rmse
+        return loss
+    }, snapshot: {
+        ParameterStore.flatten(state)
+    }, decay: {
+        objective.optimizer.learningRate *= 0.1
+    }, report: { e in
+        let record = EpochRecord(epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.score ?? .nan,
+                                 validationRMSE: lastRMSE, learningRate: objective.optimizer.learningRate, seconds: e.seconds)
+        history.append(record)
+        log(String(format: "epoch %3d  train %7.2f s (%.0f rows/s)  loss %.4f  val loss %.4f  val RMSE %.4f  lr %.1e",
+                   e.epoch, e.seconds, Double(split.train.count) / max(e.seconds, 1e-9), record.trainLoss, record.validationLoss,
+                   record.validationRMSE, record.learningRate) + (e.improved ? "  *" : ""))
+    })
+    _ = ParameterStore.restore(outcome.best, into: state)
+    return (network, NeuralTraining(history: history, bestEpoch: outcome.bestEpoch, stopReason: outcome.stopReason.rawValue,
+                                    split: (split.train, split.validation, split.test)))
+}
+
+/// What one network minimises: the likelihood of its rows, mini-batch steps over an epoch, and the
+/// validation loss and ΔΔG error.
+private final class NeuralObjective {
+    let network: DDGNetwork
+    let data: NeuralData
+    let o: NeuralOptions
+    let optimizer: any Optimizer
+    let parameters: [Parameter<Float>]
+    /// Weights normalised to mean 1 over the training rows, so the loss scale does not depend on depth.
+    let weights: [Float]?
+    let target: [Float], bound: [Float], reference: [Float]
+    /// Gaussian target noise (ratio training), one stream across epochs.
+    var noise: SplitMix64
+
+    init(network: DDGNetwork, data: NeuralData, trainRows: [Int], options o: NeuralOptions) {
+        self.network = network
+        self.data = data
+        self.o = o
+        parameters = network.net.parameters
+        optimizer = o.optimizer == .sgd
+            ? SGD<Float>(learningRate: o.learningRate, momentum: o.momentum, weightDecay: o.weightDecay)
+            : Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
+        weights = data.weights.map { w in
+            let mean = trainRows.reduce(0.0) { $0 + w[$1] } / Double(trainRows.count)
+            return w.map { Float($0 / mean) }
+        }
+        target = data.target.map(Float.init)
+        bound = data.bound.map(Float.init)
+        reference = data.reference.map(Float.init)
+        noise = SplitMix64(seed: o.seed &+ 2)
+    }
+
     func step() {
         if let sgd = optimizer as? SGD<Float> { sgd.step(parameters) } else if let adam = optimizer as? Adam<Float> { adam.step(parameters) }
     }
-    // Weights normalised to mean 1 over the training rows, so the loss scale does not depend on depth.
-    var weights: [Float]? = nil
-    if let w = data.weights {
-        let mean = train.reduce(0.0) { $0 + w[$1] } / Double(train.count)
-        weights = w.map { Float($0 / mean) }
-    }
-    let target = data.target.map(Float.init)
-    let bound = data.bound.map(Float.init), reference = data.reference.map(Float.init)
 
-    func loss(_ out: [Float], rows: ArraySlice<Int>, noise: inout SplitMix64, training: Bool) -> (Float, [Float]) {
+    /// The loss of outputs for rows and its gradient; training adds target noise in ratio mode.
+    func loss(_ out: [Float], rows: ArraySlice<Int>, training: Bool) -> (Float, [Float]) {
         switch o.likelihood {
         case .ratio:
             var y = rows.map { target[$0] }
@@ -84,64 +135,38 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
             return Loss.binomial(out, successes: rows.map { bound[$0] }, trials: rows.map { bound[$0] + reference[$0] })
         }
     }
-    /// Validation loss, and the RMSE of predicted vs measured ΔΔG where measured (count likelihoods
-    /// fix ΔΔG only up to a constant: compared after removing the mean offset).
-    func validation() -> (loss: Double, rmse: Double) {
-        let out = network.outputs(val.map { data.keys[$0] }, threads: o.threads)
-        var silent = SplitMix64(seed: 0)
-        let l = Double(loss(out, rows: val[...], noise: &silent, training: false).0)
-        let scale: Float = o.likelihood == .ratio ? 1 : Float(-o.rt)
-        let measured = val.indices.filter { data.target[val[$0]].isFinite }
-        guard !measured.isEmpty else { return (l, .nan) }
-        let y = measured.map { data.target[val[$0]] }, p = measured.map { Double(out[$0] * scale) }
-        let fit = o.likelihood == .ratio ? FitMetrics(target: y, prediction: p) : FitMetrics.offsetFree(target: y, prediction: p)
-        return (l, fit.rmse)
-    }
 
-    var history: [EpochRecord] = []
-    var order = EpochOrder(train, seed: o.seed &+ 1, reshuffle: .cumulative)
-    var noise = SplitMix64(seed: o.seed &+ 2)
-    var lastRMSE = Double.nan
-    let schedule = TrainingSchedule(maxEpochs: o.maxEpochs, patience: o.patience, goal: .minimize, decayAfter: max(1, o.patience / 2))
-    let outcome = try runTraining(schedule, epoch: { _ in
-        let trainRows = order.next()
+    /// One pass over the rows in mini-batches (a last batch of one row is skipped: batch norm needs
+    /// two); the mean batch loss.
+    func trainEpoch(_ rows: [Int]) -> Double {
         var total = 0.0, steps = 0
         var start = 0
-        while start < trainRows.count {
-            let end = min(trainRows.count, start + o.batchSize)
+        while start < rows.count {
+            let end = min(rows.count, start + o.batchSize)
             defer { start = end }
-            guard end - start >= 2 else { continue }  // batch norm needs two rows
-            let rows = trainRows[start..<end]
-            let x = network.encode(rows.map { data.keys[$0] }[...])
+            guard end - start >= 2 else { continue }
+            let batch = rows[start..<end]
             network.net.zeroGradients()
-            let out = network.net.forward(x, training: true)
-            let (l, g) = loss(out.values, rows: rows, noise: &noise, training: true)
+            let out = network.net.forward(network.encode(batch.map { data.keys[$0] }[...]), training: true)
+            let (l, g) = loss(out.values, rows: batch, training: true)
             _ = network.net.backward(Batch(rows: g.count, columns: 1, values: g))
             step()
             total += Double(l)
             steps += 1
         }
         return total / Double(max(1, steps))
-    }, evaluate: { epoch in
-        let (vLoss, vRMSE) = validation()
-        guard vLoss.isFinite else {
-            throw BETSeqError(.numerical, file: "fit nn", "training diverged at epoch \(epoch) (non-finite validation loss); lower the learning rate")
-        }
-        lastRMSE = vRMSE
-        return vLoss
-    }, snapshot: {
-        ParameterStore.flatten(parameters + network.net.buffers)
-    }, decay: {
-        optimizer.learningRate *= 0.1
-    }, report: { e in
-        let record = EpochRecord(epoch: e.epoch, trainLoss: e.trainLoss, validationLoss: e.score ?? .nan,
-                                 validationRMSE: lastRMSE, learningRate: optimizer.learningRate, seconds: e.seconds)
-        history.append(record)
-        log(String(format: "epoch %3d  train %7.2f s (%.0f rows/s)  loss %.4f  val loss %.4f  val RMSE %.4f  lr %.1e",
-                   e.epoch, e.seconds, Double(train.count) / max(e.seconds, 1e-9), record.trainLoss, record.validationLoss,
-                   record.validationRMSE, record.learningRate) + (e.improved ? "  *" : ""))
-    })
-    _ = ParameterStore.restore(outcome.best, into: parameters + network.net.buffers)
-    return (network, NeuralTraining(history: history, bestEpoch: outcome.bestEpoch, stopReason: outcome.stopReason.rawValue,
-                                    split: (split.train, split.validation, split.test)))
+    }
+
+    /// Validation loss, and the RMSE of predicted vs measured ΔΔG where measured (count likelihoods
+    /// fix ΔΔG only up to a constant: compared after removing the mean offset).
+    func validation(_ rows: [Int]) -> (loss: Double, rmse: Double) {
+        let out = network.outputs(rows.map { data.keys[$0] }, threads: o.threads)
+        let l = Double(loss(out, rows: rows[...], training: false).0)
+        let scale: Float = o.likelihood == .ratio ? 1 : Float(-o.rt)
+        let measured = rows.indices.filter { data.target[rows[$0]].isFinite }
+        guard !measured.isEmpty else { return (l, .nan) }
+        let y = measured.map { data.target[rows[$0]] }, p = measured.map { Double(out[$0] * scale) }
+        let fit = o.likelihood == .ratio ? FitMetrics(target: y, prediction: p) : FitMetrics.offsetFree(target: y, prediction: p)
+        return (l, fit.rmse)
+    }
 }
