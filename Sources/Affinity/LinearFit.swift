@@ -51,8 +51,9 @@ final class Marginals {
     func marginal(_ positions: [Int]) -> [Double] {
         let m = Self.mask(positions)
         if let hit = cache[m] { return hit.values }
-        // The smallest cached superset, if any.
-        let superset = cache.filter { $0.key & m == m }.min { $0.value.positions.count < $1.value.positions.count }
+        // The smallest cached superset, if any; ties broken by mask, because Dictionary order differs
+        // from run to run and another superset sums in another order (fits would differ at 1e-13).
+        let superset = cache.filter { $0.key & m == m }.min { ($0.value.positions.count, $0.key) < ($1.value.positions.count, $1.key) }
         let values = superset.map { derive(positions, from: $0.value.positions, $0.value.values) } ?? direct(positions)
         cache[m] = (positions, values)
         return values

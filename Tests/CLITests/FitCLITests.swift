@@ -19,6 +19,17 @@ import Testing
         let fromCounts = try runBetseq(["fit", "linear", "--design", design, "--features", "nn", "sim/counts.tsv",
                                         "--bound", "bound", "--reference", "input", "--out", "nn2.json"], cwd: dir)
         #expect(fromCounts.status == 0, "\(fromCounts.stderr)")
+        // Same inputs, same bytes: the all-dinucleotide fit twice, in separate processes (whose hash
+        // seeds differ, so any order taken from a Dictionary would show).
+        var fits: [Data] = []
+        for run in ["a", "b", "c"] {
+            let sub = dir.appendingPathComponent(run)
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            let di = try runBetseq(["fit", "linear", "--design", design, "--features", "di", "../ddg.tsv", "--out", "di.json"], cwd: sub)
+            #expect(di.status == 0, "\(di.stderr)")
+            fits.append(try Data(contentsOf: sub.appendingPathComponent("di.json")))
+        }
+        #expect(fits[0] == fits[1] && fits[0] == fits[2])
 
         let all = try runBetseq(["predict", "nn.json", "--all", "--out", "all.tsv"], cwd: dir)
         #expect(all.status == 0, "\(all.stderr)")
