@@ -86,6 +86,30 @@ func temporaryDirectory() throws -> URL {
         #expect(bad.stderr.contains("Usage: betseq fit nn"))
     }
 
+    /// Model files written by 0.4.0 still load and predict exactly what 0.4.0 predicted.
+    @Test func modelFilesOfVersion040StillPredictTheSame() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let legacy = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/legacy")
+        for model in ["network-0.4.0", "linear-nn-cv-0.4.0"] {
+            let ext = model.hasPrefix("network") ? "model" : "json"
+            let run = try runBetseq(["predict", legacy.appendingPathComponent("\(model).\(ext)").path, legacy.appendingPathComponent("sequences.tsv").path,
+                                     "--precision", "fp32", "--out", "p.tsv"], cwd: dir)
+            #expect(run.status == 0, "\(model): \(run.stderr)")
+            #expect(try Data(contentsOf: dir.appendingPathComponent("p.tsv")) == Data(contentsOf: legacy.appendingPathComponent("\(model).predictions.tsv")), "\(model)")
+        }
+        let structure = legacy.deletingLastPathComponent().appendingPathComponent("structures/1YJP.cif").path
+        let contacts = try runBetseq(["contacts", "predict", legacy.appendingPathComponent("contacts-0.4.0.model").path, structure, "--out", "c.tsv"], cwd: dir)
+        #expect(contacts.status == 0, "\(contacts.stderr)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("c.tsv")) == Data(contentsOf: legacy.appendingPathComponent("contacts-0.4.0.1YJP.predictions.tsv")))
+        // A file from a newer betseq is refused by name and version.
+        let model = try String(contentsOf: legacy.appendingPathComponent("network-0.4.0.model"), encoding: .utf8)
+        try model.replacingOccurrences(of: "\"version\" : 1", with: "\"version\" : 7").write(to: dir.appendingPathComponent("new.model"), atomically: true, encoding: .utf8)
+        let newer = try runBetseq(["predict", "new.model", "--all", "--out", "x.tsv"], cwd: dir)
+        #expect(newer.status == 65 && newer.stderr == "betseq: new.model: betseq-neural-model version 7 was written by a newer betseq; this one reads versions 1 to 1\n", "\(newer.stderr)")
+    }
+
     @Test func missingColumnIsAnError() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -39,3 +39,33 @@ import Testing
         #expect(try readBack("\(dir)/empty.gz").isEmpty)
     }
 }
+
+/// Every error kind maps to its sysexits status, and the one-line description names the place.
+@Suite struct ErrorTests {
+    @Test func kindsMapToExitStatuses() {
+        let expected: [BETSeqError.Kind: Int32] = [
+            .invalidOption: 64, .invalidDesign: 64, .cannotOpen: 66, .gzipTruncated: 65, .gzipChecksum: 65, .gzipCorrupt: 65,
+            .trailingData: 65, .unknownFormat: 65, .missingHeader: 65, .missingPlus: 65, .truncatedRecord: 65,
+            .qualityLength: 65, .qualityCharacter: 65, .invalidBase: 65, .malformedTable: 65, .unsupportedVersion: 65,
+            .io: 74, .cannotWrite: 74, .cannotCreate: 73, .numerical: 70,
+        ]
+        #expect(Set(expected.keys) == Set(BETSeqError.Kind.allCases))
+        for (kind, status) in expected { #expect(BETSeqError(kind, file: "f", "m").exitCode == status, "\(kind)") }
+        #expect(BETSeqError(.invalidBase, file: "r.fq", record: 3, line: 10, "bad base").description == "r.fq: record 3 (line 10): bad base")
+        #expect(BETSeqError(.malformedTable, file: "t.tsv", line: 2, "x").description == "t.tsv: line 2: x")
+    }
+
+    @Test func directoriesAreMadeOrRefusedWithTheReason() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-dir-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        try makeDirectory("\(base)/a/b")
+        try makeDirectory("\(base)/a/b")  // existing is fine
+        FileManager.default.createFile(atPath: "\(base)/file", contents: Data())
+        do {
+            try makeDirectory("\(base)/file/c")
+            Issue.record("made a directory under a file")
+        } catch let e as BETSeqError {
+            #expect(e.exitCode == 73 && e.description == "\(base)/file/c: cannot create the directory: '\(base)/file' is not a directory")
+        }
+    }
+}

@@ -23,6 +23,21 @@ func scratchDirectory() throws -> String {
         return s
     }
 
+    /// simulation.json is written and read only by SimulationMetadata, and records what happened.
+    @Test func metadataRoundTrip() throws {
+        let design = try DesignTemplate("ATCNNNNNCACGTGNNNNCTA..UUU")
+        let result = try simulate(landscape: try Landscape.normal(range: 3, length: 9, seed: 1), settings: settings(design: design, reads: 5000))
+        let meta = result.metadata(fastq: false, errors: false, reads: true)
+        #expect(meta.fractions.map(\.name) == ["input", "bound", "unbound"] && meta.fractions[1].reads == 5000 && meta.counts == "reads")
+        #expect(meta.binding.freeProteinNM == result.binding.freeProtein && meta.species == 1 << 18)
+        let dir = try scratchDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try meta.write(path: "\(dir)/simulation.json")
+        #expect(try SimulationMetadata.read(path: "\(dir)/simulation.json") == meta)
+        let text = try String(contentsOfFile: "\(dir)/simulation.json", encoding: .utf8)
+        #expect(text.contains("\"kd_ref_nM\" : 100") && text.contains("\"distinct_umis\" :"))
+    }
+
     @Test func countsSumExactlyToTheDepth() throws {
         let design = try DesignTemplate("ATCNNNNNCACGTGNNNNCTA..UUU")
         let landscape = try Landscape.normal(range: 3, length: 9, seed: 1)
@@ -141,6 +156,33 @@ func scratchDirectory() throws -> String {
 }
 
 @Suite struct SweepTests {
+    /// sweep.tsv is written and read only by SweepTable: a round trip keeps every value at the
+    /// written precision, an old file without the optional columns reads with NaN there, and a bad
+    /// number is named by line and column.
+    @Test func sweepTableRoundTrip() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-sweep-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let point = SweepPoint(depth: 2000, boundReads: 1000, inputReads: 1000, meanReadsPerSequence: 1000.0 / 256, replicates: [
+            ReplicateStats(observedBoth: 10, fractionObserved: 0.25, r2DDG: 0.5, r2Ratio: 0.125),
+            ReplicateStats(observedBoth: 20, fractionObserved: 0.5, r2DDG: 0.75, r2Ratio: 0.25),
+        ])
+        let table = SweepTable([point])
+        #expect(table.rows[0].fractionObserved == 0.375 && table.rows[0].observedBoth == 15 && table.rows[0].r2DDGQ25 == 0.5625)
+        try table.write(path: "\(dir)/s.tsv")
+        let back = try SweepTable.read(path: "\(dir)/s.tsv")
+        #expect(back.rows.count == 1 && back.rows[0].depth == 2000 && back.rows[0].replicates == 2)
+        #expect(back.rows[0].r2DDG == 0.625 && back.rows[0].r2Ratio == 0.1875 && abs(back.rows[0].meanReadsPerSequence - 3.90625) < 1e-5)
+        try "depth\tmean_reads_per_seq\tfrac_observed\tr2_ddg\n100\t0.5\t0.25\t0.1\n".write(toFile: "\(dir)/old.tsv", atomically: true, encoding: .utf8)
+        let old = try SweepTable.read(path: "\(dir)/old.tsv")
+        #expect(old.rows[0].depth == 100 && old.rows[0].r2Ratio.isNaN && old.rows[0].boundReads == 0)
+        try "depth\tmean_reads_per_seq\tfrac_observed\tr2_ddg\n100\t0.5\tx\t0.1\n".write(toFile: "\(dir)/bad.tsv", atomically: true, encoding: .utf8)
+        #expect(throws: BETSeqError.self) { try SweepTable.read(path: "\(dir)/bad.tsv") }
+        do { _ = try SweepTable.read(path: "\(dir)/bad.tsv") } catch let e as BETSeqError {
+            #expect(e.description == "\(dir)/bad.tsv: line 2: column frac_observed is not a number" && e.exitCode == 65)
+        }
+    }
+
     @Test func depthListsParse() throws {
         #expect(try parseDepths("1e6,2e7") == [1_000_000, 20_000_000])
         #expect(try parseDepths("1e4:1e5") == [10_000, 20_000, 50_000, 100_000])
