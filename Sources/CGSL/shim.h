@@ -1,11 +1,14 @@
 #ifndef BETSEQ_CGSL_SHIM_H
 #define BETSEQ_CGSL_SHIM_H
 // Only the GSL headers we use; never gsl_cblas.h (it clashes with OpenBLAS's cblas.h, which lives
-// in the separate CBLAS module).
+// in the separate CBLAS module, and a module that sees both, as one importing Learn and this
+// does, fails to build). gsl_randist.h reaches gsl_cblas.h through gsl_matrix.h, so the one
+// function we use from it is declared here instead.
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
-#include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
+
+double gsl_ran_gaussian_ziggurat(const gsl_rng *r, const double sigma);
 
 // Swift 6 rejects C global variables as not concurrency-safe; these are immutable type
 // descriptors, so expose them through functions.
