@@ -60,7 +60,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: base) }
         try makeDirectory("\(base)/a/b")
         try makeDirectory("\(base)/a/b")  // existing is fine
-        FileManager.default.createFile(atPath: "\(base)/file", contents: Data())
+        _ = FileManager.default.createFile(atPath: "\(base)/file", contents: Data())
         do {
             try makeDirectory("\(base)/file/c")
             Issue.record("made a directory under a file")
