@@ -53,6 +53,7 @@ public func neuralTrainingData(_ r: NeuralFitRequest) throws -> (data: NeuralDat
 /// Trains the network, scores it on its held-out test rows (and against the truth) and builds the
 /// metadata its file records; nothing is written. `log` receives one line per epoch and the scores.
 public func fitNeuralModel(_ r: NeuralFitRequest, log: (String) -> Void = { _ in }) throws -> NeuralFitOutcome {
+    try r.options.validate()
     let (data, length) = try neuralTrainingData(r)
     guard length >= 1 else { throw BETSeqError(.malformedTable, file: r.table, "no rows") }
     var truth: [Double]?

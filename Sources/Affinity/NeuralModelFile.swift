@@ -124,6 +124,11 @@ extension DDGNetwork {
               (0..<1).contains(a.dropout), a.rt.isFinite, a.rt > 0 else {
             throw BETSeqError(.malformedTable, file: file, "invalid length, widths, dropout or rt")
         }
+        // Weights and biases, plus four batch-norm values per hidden unit: checked before allocating.
+        let expected = MemoryBudget.mlpParameters(inputs: OneHot.width(a.length), widths: a.widths, outputs: 1) + 4 * Double(a.widths.reduce(0, +))
+        guard Double(f.parameters.count) == expected else {
+            throw BETSeqError(.malformedTable, file: file, "the parameters do not fit the architecture (\(f.parameters.count) values for \(Int(min(expected, 1e18))))")
+        }
         let network = DDGNetwork(length: a.length, widths: a.widths, dropout: a.dropout, likelihood: a.likelihood, rt: a.rt, seed: 0)
         guard ParameterStore.restore(f.parameters, into: network.net.parameters + network.net.buffers) else {
             throw BETSeqError(.malformedTable, file: file, "the parameters do not fit the architecture")

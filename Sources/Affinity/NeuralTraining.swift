@@ -43,10 +43,8 @@ public func trainNetwork(_ data: NeuralData, length: Int, options o: NeuralOptio
                          log: (String) -> Void = { _ in }) throws -> (DDGNetwork, NeuralTraining) {
     let n = data.keys.count
     guard n >= 10 else { throw BETSeqError(.invalidOption, file: "fit nn", "need at least 10 rows, got \(n)") }
-    guard o.batchSize >= 2, o.maxEpochs >= 1, o.patience >= 1, o.threads >= 1, !o.widths.isEmpty,
-          o.widths.allSatisfy({ $0 >= 1 }), (0..<1).contains(o.dropout) else {
-        throw BETSeqError(.invalidOption, file: "fit nn", "batch size ≥ 2, epochs, patience, threads ≥ 1, widths ≥ 1 and dropout in [0, 1) are required")
-    }
+    try o.validate()
+    try o.checkMemory(length: length)
     if o.likelihood != .ratio && (data.bound.count != n || data.reference.count != n) {
         throw BETSeqError(.invalidOption, file: "fit nn", "count likelihoods need bound and reference counts")
     }
@@ -168,5 +166,31 @@ private final class NeuralObjective {
         let y = measured.map { data.target[rows[$0]] }, p = measured.map { Double(out[$0] * scale) }
         let fit = o.likelihood == .ratio ? FitMetrics(target: y, prediction: p) : FitMetrics.offsetFree(target: y, prediction: p)
         return (l, fit.rmse)
+    }
+}
+
+extension NeuralOptions {
+    /// Throws a usage error for options no training can use.
+    public func validate() throws {
+        guard batchSize >= 2, maxEpochs >= 1, patience >= 1, threads >= 1, !widths.isEmpty, widths.allSatisfy({ $0 >= 1 }),
+              dropout.isFinite, (0..<1).contains(dropout) else {
+            throw BETSeqError(.invalidOption, file: "fit nn", "batch size ≥ 2, epochs, patience, threads ≥ 1, widths ≥ 1 and dropout in [0, 1) are required")
+        }
+        guard learningRate.isFinite, learningRate > 0, learningRate <= 1 else {
+            throw BETSeqError(.invalidOption, file: "fit nn", "learning rate \(learningRate): expected a number in (0, 1]")
+        }
+        guard momentum.isFinite, (0..<1).contains(momentum), weightDecay.isFinite, weightDecay >= 0,
+              targetNoise.isFinite, targetNoise >= 0, rt.isFinite, rt > 0 else {
+            throw BETSeqError(.invalidOption, file: "fit nn", "momentum must be in [0, 1); weight decay, target noise ≥ 0 and RT > 0, all finite")
+        }
+    }
+
+    /// Throws when training this network on `length` positions would not fit in memory: weights,
+    /// gradients and two optimizer moments, plus a batch's activations in each layer (about six
+    /// arrays of batch × width floats through linear, batch norm, activation and dropout).
+    public func checkMemory(length: Int) throws {
+        let parameters = MemoryBudget.mlpParameters(inputs: OneHot.width(length), widths: widths, outputs: 1)
+        let activations = Double(batchSize) * Double(widths.reduce(0, +)) * 6
+        try MemoryBudget.check(4 * (4 * parameters + activations), for: "a network of widths \(widths.map(String.init).joined(separator: ","))", file: "fit nn")
     }
 }

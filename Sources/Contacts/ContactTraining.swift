@@ -20,6 +20,24 @@ public struct ContactTrainingOptions: Sendable {
     public init() {}
 }
 
+extension ContactTrainingOptions {
+    /// Throws a usage error for options no training can use.
+    public func validate() throws {
+        guard learningRate.isFinite, learningRate > 0, learningRate <= 1 else {
+            throw BETSeqError(.invalidOption, file: "contacts train", "learning rate \(learningRate): expected a number in (0, 1]")
+        }
+        guard weightDecay.isFinite, weightDecay >= 0, focalGamma.isFinite, focalGamma >= 0 else {
+            throw BETSeqError(.invalidOption, file: "contacts train", "weight decay and focal gamma must be finite and ≥ 0")
+        }
+        guard maxEpochs >= 1, evaluateEvery >= 1, patience >= 1, threads >= 1 else {
+            throw BETSeqError(.invalidOption, file: "contacts train", "epochs, evaluation interval, patience and threads must be at least 1")
+        }
+        if let t = timeBudget, !(t.isFinite && t >= 0) {
+            throw BETSeqError(.invalidOption, file: "contacts train", "time budget \(t): expected seconds ≥ 0")
+        }
+    }
+}
+
 public struct ContactEpoch: Sendable {
     public var epoch: Int
     public var trainLoss: Double
@@ -36,6 +54,7 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
                                 options o: ContactTrainingOptions, log: (String) -> Void = { _ in },
                                 checkpoint: (ContactNetwork, [ContactEpoch]) throws -> Void = { _, _ in }) throws
     -> (best: [Float], history: [ContactEpoch], bestEpoch: Int, stopReason: String) {
+    try o.validate()
     NumericEnvironment.flushDenormals()
     NumericEnvironment.setThreads(o.threads)
     let optimizer = Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
@@ -50,7 +69,7 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
     var history: [ContactEpoch] = []
     let schedule = TrainingSchedule(maxEpochs: max(1, o.maxEpochs), patience: o.patience, goal: .maximize,
                                     evaluateEvery: o.evaluateEvery, timeBudget: o.timeBudget)
-    let outcome = try runTraining(schedule, epoch: { _ in
+    let outcome = try runTraining(schedule, epoch: { epochNumber in
         var lossSum = 0.0
         for i in order.next() {
             let ex = train[i]
@@ -62,7 +81,11 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
             optimizer.step(network.parameters)
             lossSum += Double(loss)
         }
-        return lossSum / Double(max(1, train.count))
+        let mean = lossSum / Double(max(1, train.count))
+        guard mean.isFinite else {
+            throw BETSeqError(.numerical, file: "contacts train", "training diverged at epoch \(epochNumber) (non-finite loss); lower the learning rate")
+        }
+        return mean
     }, evaluate: { _ in
         meanAUPRC(channelMetrics(valid.isEmpty ? train : valid) { network.predict($0) })
     }, snapshot: {
@@ -105,8 +128,12 @@ public struct ContactTrainingRequest: Sendable {
 public func trainContactModel(_ r: ContactTrainingRequest, log: (String) -> Void = { _ in }) throws
     -> (network: ContactNetwork, metadata: ContactModelMetadata) {
     let o = r.options
-    guard r.config.layers >= 1, r.config.heads >= 1, r.config.hidden >= 1, o.maxEpochs >= 1, o.evaluateEvery >= 1, o.patience >= 1 else {
-        throw BETSeqError(.invalidOption, file: "contacts train", "layers, heads, hidden, epochs, evaluation interval and patience must be at least 1")
+    try o.validate()
+    guard r.config.layers >= 1, r.config.heads >= 1, r.config.hidden >= 1 else {
+        throw BETSeqError(.invalidOption, file: "contacts train", "layers, heads and hidden width must be at least 1")
+    }
+    guard r.missingWeight.isFinite, r.missingWeight >= 0, r.missingWeight <= 1 else {
+        throw BETSeqError(.invalidOption, file: "contacts train", "missing-atom weight \(r.missingWeight): expected a number in [0, 1]")
     }
     let clock = Date()
     let trainPaths = try StructureList.read(path: r.train), validPaths = try r.valid.map(StructureList.read) ?? []

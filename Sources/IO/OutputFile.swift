@@ -6,9 +6,15 @@ import Foundation
 /// A file that appears under its name only when complete: bytes go to a hidden temporary file in
 /// the same directory, renamed over the destination by `finish()`. If the writer is dropped
 /// without finishing (an error on the way), the temporary file is removed, so no partial output is
-/// ever left behind. The path `-` writes straight to standard output.
+/// ever left behind.
+///
+/// What is already at the path is respected: `-` is standard output; a device, FIFO or socket is
+/// written through (never replaced); a symbolic link is followed, so its target is replaced and
+/// the link stays; an existing file keeps its permissions. A directory is refused.
 public final class OutputFile: ByteSink {
     public let path: String
+    /// Where the finished file goes (the path, or a link's target); nil when writing through.
+    private let destination: String?
     private let temporaryPath: String?
     private var fd: Int32
     private var done = false
@@ -18,24 +24,67 @@ public final class OutputFile: ByteSink {
         if path == "-" {
             fd = 1
             temporaryPath = nil
+            destination = nil
             return
         }
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let target = try Self.resolveLinks(path)
+        var info = stat()
+        var mode: mode_t = 0o644
+        if stat(target, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                mode = info.st_mode & 0o7777
+            case S_IFDIR:
+                throw BETSeqError(.cannotCreate, file: path, "is a directory")
+            default:
+                // Devices, FIFOs and sockets are written through, as a shell redirection would.
+                fd = open(target, O_WRONLY | O_CLOEXEC)
+                if fd < 0 { throw BETSeqError(.cannotCreate, file: path, "cannot open for writing: \(String(cString: strerror(errno)))") }
+                temporaryPath = nil
+                destination = nil
+                return
+            }
+        }
+        let slash = target.lastIndex(of: "/")
+        let dir = slash.map { String(target[..<$0]) } ?? "."
+        let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
         var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
         fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if fd < 0 {
-            throw BETSeqError(.cannotCreate, file: path, "cannot create a file in '\(dir)': \(String(cString: strerror(errno)))")
+            throw BETSeqError(.cannotCreate, file: path, "cannot create a file in '\(dir.isEmpty ? "/" : dir)': \(String(cString: strerror(errno)))")
         }
         temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-        fchmod(fd, 0o644)
+        destination = target
+        fchmod(fd, mode)
+    }
+
+    /// The path with every symbolic link followed (also a dangling one: its target is created).
+    static func resolveLinks(_ path: String) throws -> String {
+        var current = path
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n > 0 else { return current }
+            let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if link.hasPrefix("/") {
+                current = link
+            } else {
+                let dir = current.lastIndex(of: "/").map { String(current[...$0]) } ?? ""
+                current = dir + link
+            }
+        }
+        throw BETSeqError(.cannotCreate, file: path, "too many levels of symbolic links")
     }
 
     deinit {
-        if let temporaryPath, !done {
+        guard !done else { return }
+        if let temporaryPath {
             close(fd)
             unlink(temporaryPath)
+        } else if fd != 1 {
+            close(fd)
         }
     }
 
@@ -55,12 +104,20 @@ public final class OutputFile: ByteSink {
 
     public func finish() throws {
         guard !done else { return }
-        guard let temporaryPath else { done = true; return }
+        guard let temporaryPath, let destination else {
+            done = true
+            if fd != 1 && close(fd) != 0 {
+                throw BETSeqError(.cannotWrite, file: path, "close failed: \(String(cString: strerror(errno)))")
+            }
+            return
+        }
         if close(fd) != 0 {
+            done = true
+            unlink(temporaryPath)
             throw BETSeqError(.cannotWrite, file: path, "close failed: \(String(cString: strerror(errno)))")
         }
         done = true
-        if rename(temporaryPath, path) != 0 {
+        if rename(temporaryPath, destination) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
             throw BETSeqError(.cannotCreate, file: path, "cannot move the finished file into place: \(reason)")

@@ -60,6 +60,9 @@ public struct ModelFile<Architecture: Codable & Sendable, Metadata: Codable & Se
         guard let flat = ParameterStore.decode(decoded.parameters) else {
             throw BETSeqError(.malformedTable, file: file, "'parameters' is not base64 float32 data")
         }
+        if let bad = flat.firstIndex(where: { !$0.isFinite }) {
+            throw BETSeqError(.malformedTable, file: file, "parameter \(bad + 1) of \(flat.count) is \(flat[bad]); a model's weights must be finite")
+        }
         return ModelFile(format: format, version: v, architecture: decoded.architecture, parameters: flat, metadata: decoded.metadata)
     }
 

@@ -132,7 +132,8 @@ public struct RankingMetrics: Sendable {
         count = scores.count
         positives = labels.filter { $0 }.count
         curve = []
-        guard positives > 0, positives < count else { auroc = .nan; auprc = .nan; return }
+        // NaN scores have no rank (and would never compare equal to themselves below).
+        guard positives > 0, positives < count, !scores.contains(where: \.isNaN) else { auroc = .nan; auprc = .nan; return }
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
         var tp = 0, fp = 0, ap = 0.0, lastRecall = 0.0
         var k = 0

@@ -37,8 +37,8 @@ public func depthSweep(truth: [Double], boundWeights: [Double], inputWeights: [D
                        progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> [SweepPoint] {
     guard replicates >= 1 else { throw BETSeqError(.invalidOption, file: "sweep", "--replicates must be ≥ 1") }
     guard !depths.isEmpty else { throw BETSeqError(.invalidOption, file: "sweep", "give at least one depth") }
-    for d in depths where d < 2 || d / 2 > Int(UInt32.max) {
-        throw BETSeqError(.invalidOption, file: "sweep", "depth \(d): expected 2 to \(2 * Int(UInt32.max)) reads")
+    for d in depths where d < 2 || d > maxSweepDepth {
+        throw BETSeqError(.invalidOption, file: "sweep", "depth \(d): expected 2 to \(maxSweepDepth) reads")
     }
     let bound = MultinomialPlan(weights: boundWeights)
     let input = MultinomialPlan(weights: inputWeights)
@@ -120,12 +120,17 @@ final class Counter: @unchecked Sendable {
     }
 }
 
+/// The largest depth of a sweep: two fractions of 2^32 − 1 reads.
+public let maxSweepDepth = 2 * Int(UInt32.max)
+
 /// Parses a depth list: comma-separated numbers (`1e6,2e7`), `START:STOP` (1, 2 and 5 × 10^k in
 /// the range, inclusive) or `START:STOP:N` (N log-spaced points, rounded to integers).
 public func parseDepths(_ text: String) throws -> [Int] {
+    // Every depth is sequenced as two fractions of at most 2^32 − 1 reads each.
+    let largest = Double(maxSweepDepth)
     func number(_ s: Substring) throws -> Double {
-        guard let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite, v >= 1 else {
-            throw BETSeqError(.invalidOption, file: "--depths", "'\(s)' is not a read count ≥ 1")
+        guard let v = Double(s.trimmingCharacters(in: .whitespaces)), v.isFinite, v >= 2, v.rounded() <= largest else {
+            throw BETSeqError(.invalidOption, file: "--depths", "'\(s)' is not a read count from 2 to \(maxSweepDepth)")
         }
         return v
     }

@@ -1,0 +1,28 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import IO
+
+/// Memory a computation will need, checked before anything is allocated: a request that cannot
+/// fit is a usage error, not an abort half way.
+public enum MemoryBudget {
+    /// Physical memory of this machine in bytes (0 if unknown).
+    public static var physicalBytes: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        return pages > 0 && size > 0 ? pages * size : 0
+    }
+
+    /// Throws when `bytes` (an estimate; saturating arithmetic is fine) exceeds 80 % of physical memory.
+    public static func check(_ bytes: Double, for what: String, file: String) throws {
+        let available = Double(physicalBytes)
+        guard available > 0, bytes > 0.8 * available else { return }
+        throw BETSeqError(.invalidOption, file: file, String(format: "%@ needs about %.1f GB; this machine has %.1f GB", what, bytes / 1e9, available / 1e9))
+    }
+
+    /// Floats of a multilayer perceptron's weights and biases: Σ (inputs + 1) · outputs.
+    public static func mlpParameters(inputs: Int, widths: [Int], outputs: Int) -> Double {
+        var total = 0.0, width = Double(inputs)
+        for w in widths.map(Double.init) + [Double(outputs)] { total += (width + 1) * w; width = w }
+        return total
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// Bad input found by trying (issue 14): each case a usage or data error with one line, a status
+/// of its kind and no output left behind; outputs never replace what is at their path.
+@Suite struct HardeningCLITests {
+    let design = "ATCNNNNCACGTGNNNNCTA..U"
+    var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    /// Runs and checks the status, that the last stderr line starts with `message` and that `out` was not written.
+    func expectFailure(_ args: [String], in dir: URL, status: Int32, message: String, out: String? = nil,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let run = try runBetseq(args, cwd: dir)
+        #expect(run.status == status, "\(args): \(run.stderr)", sourceLocation: sourceLocation)
+        let last = run.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(run.stderr.contains(message), "\(args): \(last)", sourceLocation: sourceLocation)
+        if let out { #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent(out).path), "\(args) wrote \(out)", sourceLocation: sourceLocation) }
+    }
+
+    @Test func sweepDepthsBeyondTwoFractionsOfUInt32AreRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for depths in ["1e20", "1e4:1e20", "1e19:1e21:3", "9.3e18"] {
+            let bad = depths.split(separator: ":").first { (Double($0) ?? 0) > 8_589_934_590 }.map(String.init) ?? depths
+            try expectFailure(["simulate", "sweep", "--design", design, "--depths", depths, "--out", "s.tsv"], in: dir, status: 64,
+                              message: "betseq: --depths: '\(bad)' is not a read count from 2 to 8589934590", out: "s.tsv")
+        }
+        try expectFailure(["pipeline", "--design", design, "--sweep-depths", "1e20", "--out", "p"], in: dir, status: 64,
+                          message: "betseq: --depths: '1e20' is not a read count from 2 to 8589934590", out: "p")
+    }
+
+    @Test func trainingOptionsOutOfRangeAreRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var table = "sequence\tddg\n"
+        for k in 0..<64 { table += String((0..<4).map { Array("ACGT")[(k >> (2 * $0)) & 3] }) + "\t\(Double(k % 7) / 10)\n" }
+        try table.write(to: dir.appendingPathComponent("t.tsv"), atomically: true, encoding: .utf8)
+        for (options, message) in [(["--lr=0"], "learning rate 0.0: expected a number in (0, 1]"),
+                                   (["--lr=-1"], "learning rate -1.0: expected a number in (0, 1]"),
+                                   (["--lr", "nan"], "learning rate nan: expected a number in (0, 1]"),
+                                   (["--momentum", "5"], "momentum must be in [0, 1)"),
+                                   (["--layers", "100000000"], "a network of widths 100000000 needs about")] {
+            try expectFailure(["fit", "nn", "t.tsv", "--out", "m.model"] + options, in: dir, status: 64, message: "betseq: fit nn: " + message, out: "m.model")
+        }
+        try "\(root.path)/fixtures/structures/1YJP.cif\n".write(to: dir.appendingPathComponent("train.txt"), atomically: true, encoding: .utf8)
+        for lr in ["nan", "inf", "1e30", "10", "0"] {
+            try expectFailure(["contacts", "train", "--train", "train.txt", "--lr", lr, "--out", "c.model"], in: dir, status: 64,
+                              message: "betseq: contacts train: learning rate", out: "c.model")
+        }
+        try expectFailure(["predict", "x.json", "--all", "--decimals=-1", "--out", "p.tsv"], in: dir, status: 64,
+                          message: "--decimals must be 0 to 9", out: "p.tsv")
+    }
+
+    /// A model file with a NaN weight is refused before it predicts anything (it used to give NaN
+    /// maps, or spin forever ranking NaN scores).
+    @Test func modelsWithNonFiniteWeightsAreRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["contacts-0.4.0.model", "network-0.4.0.model"] {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("fixtures/legacy/\(name)"))) as? [String: Any])
+            var weights = try #require(Data(base64Encoded: object["parameters"] as? String ?? ""))
+            withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { weights.replaceSubrange(4..<8, with: $0) }
+            object["parameters"] = weights.base64EncodedString()
+            try JSONSerialization.data(withJSONObject: object).write(to: dir.appendingPathComponent(name))
+        }
+        try "\(root.path)/fixtures/structures/1YJP.cif\n".write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
+        try expectFailure(["contacts", "eval", "contacts-0.4.0.model", "list.txt", "--out", "e.tsv"], in: dir, status: 65,
+                          message: "betseq: contacts-0.4.0.model: parameter 2 of", out: "e.tsv")
+        try expectFailure(["predict", "network-0.4.0.model", "--all", "--out", "p.tsv"], in: dir, status: 65,
+                          message: "is nan; a model's weights must be finite", out: "p.tsv")
+        try expectFailure(["simulate", "--landscape", "network-0.4.0.model", "--out", "s"], in: dir, status: 65,
+                          message: "a model's weights must be finite", out: "s")
+    }
+
+    /// Outputs write through devices and FIFOs, follow symbolic links, keep an existing file's mode
+    /// and refuse a directory.
+    @Test func outputsRespectWhatIsAtTheirPath() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = root.appendingPathComponent("fixtures/legacy/linear-nn-cv-0.4.0.json").path
+        // A device: written through, still a device afterwards.
+        let null = try runBetseq(["predict", model, "--all", "--out", "/dev/null"], cwd: dir)
+        #expect(null.status == 0, "\(null.stderr)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+        // A link: its target is replaced, the link stays, the target's mode is kept.
+        try "old\n".write(to: dir.appendingPathComponent("real.tsv"), atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: dir.appendingPathComponent("real.tsv").path)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.tsv").path, withDestinationPath: "real.tsv")
+        let linked = try runBetseq(["predict", model, "--all", "--out", "link.tsv"], cwd: dir)
+        #expect(linked.status == 0, "\(linked.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("link.tsv").path) == "real.tsv")
+        let real = try String(contentsOf: dir.appendingPathComponent("real.tsv"), encoding: .utf8)
+        #expect(real.hasPrefix("sequence\tddg\n") && real.split(separator: "\n").count == 1_048_577)
+        #expect(try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("real.tsv").path)[.posixPermissions] as? Int == 0o600)
+        // A FIFO: written through to its reader.
+        let fifo = dir.appendingPathComponent("pipe.tsv").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/sh")
+        reader.arguments = ["-c", "wc -l < '\(fifo)' > '\(dir.path)/count.txt'"]
+        try reader.run()
+        let piped = try runBetseq(["predict", model, "--all", "--out", "pipe.tsv"], cwd: dir)
+        reader.waitUntilExit()
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("count.txt"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "1048577")
+        #expect(try FileManager.default.attributesOfItem(atPath: fifo)[.type] as? FileAttributeType == .typeUnknown
+                || (try FileManager.default.attributesOfItem(atPath: fifo)[.type] as? FileAttributeType) != .typeRegular)
+        // A directory is refused.
+        try expectFailure(["predict", model, "--all", "--out", dir.path], in: dir, status: 73, message: "betseq: \(dir.path): is a directory")
+    }
+}
