@@ -51,6 +51,9 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
         throw BETSeqError(.invalidOption, file: file,
                          "give one reference column per bound column (\(bound.count) bound, \(reference.count) reference)")
     }
+    for (b, u) in zip(bound, reference) where b == u {
+        throw BETSeqError(.invalidOption, file: file, "column '\(b)' is given as both bound and reference")
+    }
     guard options.pseudocount >= 0, options.pseudocount.isFinite else {
         throw BETSeqError(.invalidOption, file: file, "pseudocount must be a finite number ≥ 0")
     }
@@ -92,7 +95,7 @@ public func replicateDDG(bound b: [Double], reference u: [Double], rt: Double, p
     let totalB = b.reduce(0.0) { $0 + $1 + c }
     let totalU = u.reduce(0.0) { $0 + $1 + c }
     guard totalB > 0, totalU > 0 else {
-        throw BETSeqError(.invalidOption, file: file, "a bound or reference column has no counts at all")
+        throw BETSeqError(.malformedTable, file: file, "a bound or reference column has no counts at all")
     }
     let offset = log(totalU) - log(totalB)
     var ddg = [Double](repeating: .nan, count: b.count), weight = [Double](repeating: 0, count: b.count)

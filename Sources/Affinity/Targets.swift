@@ -27,6 +27,9 @@ public struct TargetRows: Sendable {
         var rows = TargetRows(length: table.length, keys: [], targets: [], weights: se == nil ? nil : [],
                               dropped: 0, targetName: name)
         for i in table.keys.indices {
+            if let se, !(se[i] > 0) && !se[i].isNaN {
+                throw BETSeqError(.malformedTable, file: path, "sequence \(decodeBases(table.keys[i], length: table.length)): \(seColumn) \(se[i]); a standard error must be positive")
+            }
             let w = se.map { 1 / ($0[i] * $0[i]) } ?? 1
             guard y[i].isFinite, w.isFinite, w > 0 else { rows.dropped += 1; continue }
             rows.keys.append(table.keys[i])

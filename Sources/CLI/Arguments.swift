@@ -1,5 +1,6 @@
 import Affinity
 import ArgumentParser
+import IO
 import Foundation
 import Contacts
 import Sequence
@@ -52,4 +53,10 @@ struct LayerWidths: ExpressibleByArgument, Sendable {
         self.values = values
     }
     var defaultValueDescription: String { values.map(String.init).joined(separator: ",") }
+}
+
+/// Runs a library check from `validate()`, so that its error is reported as a usage error with the
+/// command's usage (ArgumentParser knows only its own error types there).
+func usageCheck(_ check: () throws -> Void) throws {
+    do { try check() } catch let e as BETSeqError { throw ValidationError(e.description) }
 }

@@ -26,6 +26,10 @@ struct ContactsEval: ParsableCommand {
     @Option(help: "SVG with precision–recall curves.")
     var svg: String?
 
+    func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? [])) }
+    }
+
     func run() throws {
         let network = try ContactNetwork.load(path: model)
         let examples = try ContactExample.load(try StructureList.read(path: list), config: network.config, withTargets: true, missingWeight: 1)

@@ -44,6 +44,10 @@ struct ContactsMap: ParsableCommand {
     @Option(help: "SVG with one panel per channel.")
     var svg: String?
 
+    func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + [("--atoms", atoms), ("--svg", svg)].compactMap { o, p in p.map { (o, $0) } }) }
+    }
+
     func run() throws {
         let defaultSelection = mode == .static ? "all" : "protein"
         guard let selection = AtomSelection(sele ?? defaultSelection) else { throw ValidationError("--sele: all, protein or 'chain X'") }

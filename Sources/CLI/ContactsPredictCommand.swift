@@ -25,6 +25,11 @@ struct ContactsPredict: ParsableCommand {
     @Option(help: "Decimal places.")
     var decimals = 4
 
+    func validate() throws {
+        guard (0...9).contains(decimals) else { throw ValidationError("--decimals must be 0 to 9") }
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? [])) }
+    }
+
     func run() throws {
         let network = try ContactNetwork.load(path: model)
         let predictions = try ContactPredictions.predict(network: network, structure: structure)

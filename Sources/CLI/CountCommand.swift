@@ -47,6 +47,10 @@ struct Count: ParsableCommand {
     @Argument(help: "Samples as NAME=FILE[,FILE...].")
     var samples: [String]
 
+    func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + (summary.map { [("--summary", $0)] } ?? [])) }
+    }
+
     func run() throws {
         let template = try DesignTemplate(design)
         var options = ExtractionOptions()

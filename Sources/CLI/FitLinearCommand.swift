@@ -84,6 +84,7 @@ struct FitLinear: ParsableCommand {
     var meme: String?
 
     func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + [("--energy-matrix", energyMatrix), ("--meme", meme)].compactMap { o, p in p.map { (o, $0) } }) }
         if (bound == nil) != (reference == nil) { throw ValidationError("give both --bound and --reference") }
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
         guard ridge.isFinite, ridge >= 0 else { throw ValidationError("--ridge must be a finite number ≥ 0") }

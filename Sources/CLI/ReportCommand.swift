@@ -46,6 +46,10 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "JSON summary (default: the output path with .json instead of .html).")
     var json: String?
 
+    func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out), ("--json", json ?? reportJSONPath(forHTML: out))]) }
+    }
+
     func run() throws {
         var inputs = BindingReportInputs(ddg: ddg, counts: counts, models: models, truth: truth, sweep: sweep)
         inputs.title = title

@@ -157,3 +157,33 @@ public func makeDirectory(_ path: String) throws {
         prefix += "/"
     }
 }
+
+/// The path with links, `.` and `..` resolved when it exists (or its folder does), else as given:
+/// for telling whether two names are one file.
+public func canonicalPath(_ path: String) -> String {
+    if let real = realpath(path, nil) {
+        defer { free(real) }
+        return String(cString: real)
+    }
+    let slash = path.lastIndex(of: "/")
+    let dir = slash.map { String(path[..<$0]) } ?? "."
+    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+    if let real = realpath(dir.isEmpty ? "/" : dir, nil) {
+        defer { free(real) }
+        return String(cString: real) + "/" + name
+    }
+    return path
+}
+
+/// Throws a usage error when two of a command's outputs are one file (the second would silently
+/// replace the first); `-` (standard output) may appear once.
+public func checkDistinctOutputs(_ outputs: [(option: String, path: String)]) throws {
+    var seen: [String: String] = [:]
+    for (option, path) in outputs {
+        let key = path == "-" ? "-" : canonicalPath(path)
+        if let first = seen[key] {
+            throw BETSeqError(.invalidOption, file: path, "\(first) and \(option) name the same file")
+        }
+        seen[key] = option
+    }
+}

@@ -117,6 +117,7 @@ private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInput
     // Samples: the counts table's numeric columns, else the ddg table's count columns.
     let source: SequenceTable
     if let counts = inputs.counts {
+        _ = try CountTable.read(path: counts)  // counts as 'betseq count' writes them: whole numbers ≥ 0
         let names = try SequenceTable.header(path: counts).dropFirst()
         source = try SequenceTable.read(path: counts, required: Array(names))
         guard source.length == length else {

@@ -25,6 +25,17 @@ public struct SampleSpec: Sendable, Equatable {
             if let k = specs.firstIndex(where: { $0.name == name }) { specs[k].files += paths } else { specs.append(SampleSpec(name: name, files: paths)) }
         }
         guard !specs.isEmpty else { throw BETSeqError(.invalidOption, file: "samples", "give at least one sample NAME=FILE") }
+        // A file listed twice in one sample would be counted twice (its reads as PCR duplicates).
+        for spec in specs {
+            var seen: [String: String] = [:]
+            for file in spec.files where file != "-" {
+                let key = canonicalPath(file)
+                if let first = seen[key] {
+                    throw BETSeqError(.invalidOption, file: file, "listed twice in sample '\(spec.name)'\(first == file ? "" : " (as '\(first)')")")
+                }
+                seen[key] = file
+            }
+        }
         return specs
     }
 }

@@ -32,6 +32,7 @@ public struct CountTable: Sendable {
         var lineNumber = 0
         var headerSeen = false
         var fields: [Range<Int>] = []
+        var lineOf: [String: Int] = [:]
         var i = 0
         while i < data.count {
             var j = i
@@ -55,6 +56,9 @@ public struct CountTable: Sendable {
                                      "expected a header 'sequence<TAB>sample…' with at least one sample column")
                 }
                 table.samples = Array(names.dropFirst())
+                if let twice = table.samples.first(where: { name in table.samples.filter { $0 == name }.count > 1 }) {
+                    throw BETSeqError(.malformedTable, file: name, line: lineNumber, "column '\(twice)' appears twice in the header")
+                }
                 table.counts = Array(repeating: [], count: table.samples.count)
                 continue
             }
@@ -65,7 +69,22 @@ public struct CountTable: Sendable {
             guard !fields[0].isEmpty else {
                 throw BETSeqError(.malformedTable, file: name, line: lineNumber, "empty sequence field")
             }
-            table.sequences.append(String(decoding: data[fields[0]], as: UTF8.self))
+            // Sequences as 'betseq count' writes them: A/C/G/T, one length, each once.
+            let sequence = fields[0]
+            guard sequence.allSatisfy({ [65, 67, 71, 84].contains(data[$0]) }) else {
+                throw BETSeqError(.malformedTable, file: name, line: lineNumber,
+                                  "sequence '\(String(decoding: data[sequence], as: UTF8.self))': expected only A, C, G and T (upper case)")
+            }
+            if let first = table.sequences.first, first.utf8.count != sequence.count {
+                throw BETSeqError(.malformedTable, file: name, line: lineNumber,
+                                  "sequence of \(sequence.count) bases; the table's first has \(first.utf8.count)")
+            }
+            let text = String(decoding: data[sequence], as: UTF8.self)
+            if let previous = lineOf[text] {
+                throw BETSeqError(.malformedTable, file: name, line: lineNumber, "sequence \(text) also on line \(previous)")
+            }
+            lineOf[text] = lineNumber
+            table.sequences.append(text)
             for c in 1..<fields.count {
                 var value = 0
                 let r = fields[c]

@@ -94,8 +94,18 @@ public final class ReadExtractor {
             code[Int(c | 0x20)] = UInt8(i)
         }
         self.code = code
-        if options.maxMismatches < 0 {
-            throw BETSeqError(.invalidOption, file: "options", "--max-mismatches must be ≥ 0")
+        // More mismatches than that and a placement needs no majority of matching anchors, so reads
+        // are found anywhere and the variable bases are noise.
+        let anchors = design.anchorOffsets.count, allowed = (anchors - 1) / 2
+        guard options.maxMismatches >= 0, options.maxMismatches <= allowed else {
+            throw BETSeqError(.invalidOption, file: "--max-mismatches",
+                              "\(options.maxMismatches): the design has \(anchors) anchor bases, so 0 to \(allowed) (fewer than half) may mismatch")
+        }
+        guard options.minMeanQuality.isFinite, (0...93).contains(options.minMeanQuality) else {
+            throw BETSeqError(.invalidOption, file: "--min-mean-quality", "\(options.minMeanQuality): expected a PHRED score from 0 to 93")
+        }
+        guard (0...93).contains(options.minBaseQuality) else {
+            throw BETSeqError(.invalidOption, file: "--min-base-quality", "\(options.minBaseQuality): expected a PHRED score from 0 to 93")
         }
         var checked = design.qualityCheckedOffsets
         if options.qualityOffsets == .published {

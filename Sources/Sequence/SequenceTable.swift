@@ -59,6 +59,7 @@ public struct SequenceTable: Sendable {
             var wanted: [Int] = []  // field index → output column, or -1
             var fieldCount = 0
             var sequenceField = 0
+            var lineOfKey: [UInt64: Int] = [:]
             while i < end {
                 var j = i
                 while j < end && buf[j] != 10 { j += 1 }
@@ -72,6 +73,9 @@ public struct SequenceTable: Sendable {
                         .split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                     guard let s = names.firstIndex(of: "sequence") else {
                         throw BETSeqError(.malformedTable, file: name, line: line, "no 'sequence' column in the header")
+                    }
+                    if let twice = names.first(where: { n in names.filter { $0 == n }.count > 1 }) {
+                        throw BETSeqError(.malformedTable, file: name, line: line, "column '\(twice)' appears twice in the header")
                     }
                     for r in required where !names.contains(r) {
                         throw BETSeqError(.malformedTable, file: name, line: line,
@@ -112,6 +116,10 @@ public struct SequenceTable: Sendable {
                                     throw BETSeqError(.invalidBase, file: name, line: line, "'\(Character(UnicodeScalar(buf[p])))' in a sequence; expected A, C, G or T")
                                 }
                                 key = key << 2 | UInt64(c)
+                            }
+                            if let previous = lineOfKey.updateValue(line, forKey: key) {
+                                let text = String(decoding: UnsafeBufferPointer(rebasing: buf[f..<k]), as: UTF8.self)
+                                throw BETSeqError(.malformedTable, file: name, line: line, "sequence \(text) also on line \(previous)")
                             }
                             table.keys.append(key)
                         } else if wanted[field] >= 0 {

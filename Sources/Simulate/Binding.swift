@@ -79,6 +79,11 @@ public func solveBinding(ddg: [Double], abundance: [Double], conditions c: Bindi
     guard totalAbundance > 0, totalAbundance.isFinite else {
         throw BETSeqError(.invalidOption, file: "binding", "library abundances must be positive")
     }
+    // Kd = Kd_ref·exp(ΔΔG/RT) must stay a finite, positive double.
+    if let bad = ddg.firstIndex(where: { !$0.isFinite || abs($0 / c.rt) > 700 }) {
+        throw BETSeqError(.invalidOption, file: "landscape",
+                          "ΔΔG \(ddg[bad]) kcal/mol (sequence \(bad + 1)): binding needs |ΔΔG| ≤ 700·RT = \(700 * c.rt) kcal/mol")
+    }
     var s = [Double](repeating: 0, count: n)
     var kd = [Double](repeating: 0, count: n)
     for i in 0..<n {
@@ -138,6 +143,11 @@ public func solveBinding(ddg: [Double], abundance: [Double], conditions c: Bindi
         boundTotal += bound[i]
     }
     let error = abs(p + boundTotal - c.protein) / c.protein
+    // Brent stops on its interval; a root that does not balance the mass is no equilibrium.
+    guard error.isFinite, error <= 1e-6 else {
+        throw BETSeqError(.numerical, file: "binding",
+                          "the equilibrium did not converge: mass-balance error \(String(format: "%.2g", error)) after \(iterations) Brent steps")
+    }
     return BindingState(freeProtein: p, fractionBound: theta, bound: bound, unbound: unbound,
                         iterations: iterations, massBalanceError: error)
 }

@@ -36,8 +36,8 @@ public struct Landscape: Sendable {
     /// The published simulation: independent ΔΔG ~ Normal(0, σ = range/6) per sequence, i.e. 99.7 %
     /// of sequences within `range`.
     public static func normal(range: Double, length: Int, seed: UInt64, origin: String? = nil) throws -> Landscape {
-        guard range.isFinite, range >= 0 else {
-            throw BETSeqError(.invalidOption, file: "landscape", "normal:RANGE needs a finite range ≥ 0 (kcal/mol), got \(range)")
+        guard range.isFinite, range >= 0, range <= 100 else {
+            throw BETSeqError(.invalidOption, file: "landscape", "normal:RANGE needs a range from 0 to 100 kcal/mol, got \(range)")
         }
         try checkLength(length)
         let rng = RandomSource(seed: seed, stream: Streams.landscape)
