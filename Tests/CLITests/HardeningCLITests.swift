@@ -109,4 +109,63 @@ import Testing
         // A directory is refused.
         try expectFailure(["predict", model, "--all", "--out", dir.path], in: dir, status: 73, message: "betseq: \(dir.path): is a directory")
     }
+
+    @Test func countRefusesWhatWouldCountWrongly() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reads = root.appendingPathComponent("fixtures/demo/input.fastq.gz").path
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("again.fastq.gz").path, withDestinationPath: reads)
+        try expectFailure(["count", "--out", "x.tsv", "--summary", "./x.tsv", "input=\(reads)"], in: dir, status: 64,
+                          message: "Error: ./x.tsv: --out and --summary name the same file", out: "x.tsv")
+        try expectFailure(["count", "--out", "x.tsv", "input=\(reads),again.fastq.gz"], in: dir, status: 64,
+                          message: "betseq: again.fastq.gz: listed twice in sample 'input' (as '\(reads)')", out: "x.tsv")
+        try expectFailure(["count", "--out", "x.tsv", "--max-mismatches", "20", "input=\(reads)"], in: dir, status: 64,
+                          message: "betseq: --max-mismatches: 20: the design has 12 anchor bases, so 0 to 5 (fewer than half) may mismatch", out: "x.tsv")
+        try expectFailure(["count", "--out", "x.tsv", "--min-mean-quality", "nan", "input=\(reads)"], in: dir, status: 64,
+                          message: "betseq: --min-mean-quality: nan: expected a PHRED score from 0 to 93", out: "x.tsv")
+    }
+
+    @Test func tablesRefuseAmbiguousRows() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let files = ["dup.tsv": "sequence\tb\tu\nACGT\t1\t2\nACGT\t3\t4\n",
+                     "short.tsv": "sequence\tb\tu\nACGT\t1\t2\nACG\t3\t4\n",
+                     "n.tsv": "sequence\tb\tu\nACGT\t1\t2\nACGN\t3\t4\n",
+                     "lower.tsv": "sequence\tb\tu\nACGT\t1\t2\nacga\t3\t4\n",
+                     "twice.tsv": "sequence\tb\tb\nACGT\t1\t2\n",
+                     "negative.tsv": "sequence\tb\tu\nACGT\t1\t-3\n",
+                     "ddg.tsv": "sequence\tddg\tse\nACGT\t0.1\t-1\nACGA\t0.2\t0.1\n",
+                     "ddgdup.tsv": "sequence\tddg\nACGT\t0.1\nACGT\t0.2\n"]
+        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (file, message) in [("dup.tsv", "betseq: dup.tsv: line 3: sequence ACGT also on line 2"),
+                                ("short.tsv", "betseq: short.tsv: line 3: sequence of 3 bases; the table's first has 4"),
+                                ("n.tsv", "betseq: n.tsv: line 3: sequence 'ACGN': expected only A, C, G and T (upper case)"),
+                                ("lower.tsv", "betseq: lower.tsv: line 3: sequence 'acga': expected only A, C, G and T (upper case)"),
+                                ("twice.tsv", "betseq: twice.tsv: line 1: column 'b' appears twice in the header"),
+                                ("negative.tsv", "betseq: negative.tsv: line 2: column 'u': '-3' is not a non-negative integer count")] {
+            try expectFailure(["ddg", file, "--bound", "b", "--reference", "u", "--out", "out.tsv"], in: dir, status: 65, message: message, out: "out.tsv")
+        }
+        try expectFailure(["ddg", "dup.tsv", "--bound", "b", "--reference", "b", "--out", "out.tsv"], in: dir, status: 65,
+                          message: "betseq: dup.tsv: line 3", out: "out.tsv")
+        try "sequence\tb\tu\nACGT\t1\t2\n".write(to: dir.appendingPathComponent("ok.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["ddg", "ok.tsv", "--bound", "b", "--reference", "b", "--out", "out.tsv"], in: dir, status: 64,
+                          message: "betseq: ok.tsv: column 'b' is given as both bound and reference", out: "out.tsv")
+        let small = "ATCNNNNCACGTGCTA"
+        try expectFailure(["fit", "linear", "ddg.tsv", "--design", small, "--out", "m.json"], in: dir, status: 65,
+                          message: "betseq: ddg.tsv: sequence ACGT: se -1.0; a standard error must be positive", out: "m.json")
+        try expectFailure(["fit", "linear", "ddgdup.tsv", "--design", small, "--out", "m.json"], in: dir, status: 65,
+                          message: "betseq: ddgdup.tsv: line 3: sequence ACGT also on line 2", out: "m.json")
+        try "sequence\tddg\nACGT\t0.1\nACGA\t-0.1\n".write(to: dir.appendingPathComponent("d.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["report", "--ddg", "d.tsv", "--counts", "negative.tsv", "--out", "r.html"], in: dir, status: 65,
+                          message: "betseq: negative.tsv: line 2: column 'u': '-3' is not a non-negative integer count", out: "r.html")
+    }
+
+    @Test func simulationRefusesWhatItCannotComputeAndLeavesNothing() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try expectFailure(["simulate", "--design", design, "--landscape", "normal:1e308", "--out", "s"], in: dir, status: 64,
+                          message: "betseq: landscape: normal:RANGE needs a range from 0 to 100 kcal/mol, got 1e+308", out: "s")
+        try expectFailure(["simulate", "--design", design, "--kd-ref", "1e-300", "--depth", "1e4", "--out", "s"], in: dir, status: 70,
+                          message: "betseq: binding: the equilibrium did not converge: mass-balance error", out: "s")
+    }
 }
