@@ -57,6 +57,9 @@ struct ContactsMap: ParsableCommand {
         }
         let clock = Date()
         let s = try Structure.read(path: structure, model: model)
+        if s.duplicateRecords > 0 { printErr("betseq: note: \(structure): \(s.duplicateRecords) exact copies of atom records ignored") }
+        try selection.check(in: s)
+        try selection2?.check(in: s)
         let contacts = computeContacts(s, mode: mode, selection: selection, selection2: selection2)
         let map = ResidueContactMap(contacts, structure: s)
         try map.writeTSV(path: out, structure: s)

@@ -1,4 +1,5 @@
 import Foundation
+import IO
 
 /// The eight contact channels of the residue map, in map order.
 public enum ContactChannel: Int, CaseIterable, Sendable {
@@ -41,6 +42,13 @@ public enum AtomSelection: Sendable, Equatable {
         case ("chain", 2): self = .chain(words[1])
         default: return nil
         }
+    }
+
+    /// Throws a usage error when the selection names a chain the structure does not have.
+    public func check(in s: Structure) throws {
+        guard case .chain(let c) = self, !s.residues.contains(where: { $0.chain == c }) else { return }
+        let chains = s.residues.map(\.chain).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        throw BETSeqError(.invalidOption, file: s.source, "no chain \(c); the structure has chain\(chains.count == 1 ? "" : "s") \(chains.map { $0.isEmpty ? "(blank)" : $0 }.joined(separator: ", "))")
     }
 
     func contains(_ r: Residue) -> Bool {

@@ -53,6 +53,9 @@ public struct Structure: Sendable {
     public var source: String
     /// Number of models in the file.
     public var modelCount: Int
+    /// Exact copies of atom records (same residue, name and coordinates) that were dropped; some
+    /// processed files repeat side-chain atoms.
+    public var duplicateRecords = 0
 
     public func label(atom i: Int) -> String { "\(residues[atoms[i].residue].label):\(atoms[i].name)" }
 
@@ -103,6 +106,11 @@ public struct Structure: Sendable {
         }
         var atoms: [Atom] = []
         var residues: [Residue] = []
+        // A residue whose label comes back after other residues, or an atom named twice in one
+        // residue, is a duplicated record (a file concatenated with itself, say): refused, since
+        // contacts would be counted twice.
+        var firstLine: [String: Int] = [:]
+        var duplicates = 0
         for group in groups {
             // One altloc: the highest mean occupancy, first in file order on ties.
             let altlocs = group.map(\.altLoc).filter { !$0.isEmpty }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -121,19 +129,40 @@ public struct Structure: Sendable {
                 var end = start + 1
                 while end < kept.count, kept[end].residueName == kept[start].residueName { end += 1 }
                 let first = kept[start]
-                let range = atoms.count..<(atoms.count + end - start)
+                let label = "\(first.chain):\(first.residueName):\(first.number)\(first.insertionCode)"
+                if let earlier = firstLine[label] {
+                    throw BETSeqError(.malformedTable, file: source, line: first.line, "residue \(label) appears again (first on line \(earlier))")
+                }
+                firstLine[label] = first.line
+                var names: [String: RawAtom] = [:]
+                var unique: [RawAtom] = []
                 for a in kept[start..<end] {
+                    if let earlier = names[a.name] {
+                        guard earlier.position == a.position else {
+                            throw BETSeqError(.malformedTable, file: source, line: a.line,
+                                              "atom \(a.name) of residue \(label) appears twice at different places (first on line \(earlier.line))")
+                        }
+                        duplicates += 1
+                        continue
+                    }
+                    names[a.name] = a
+                    unique.append(a)
+                }
+                let range = atoms.count..<(atoms.count + unique.count)
+                for a in unique {
                     atoms.append(Atom(serial: a.serial, name: a.name, element: a.element, position: a.position,
                                       occupancy: a.occupancy, residue: residues.count))
                 }
-                let names = Set(kept[start..<end].map(\.name))
                 residues.append(Residue(chain: first.chain, name: first.residueName, number: first.number,
                                         insertionCode: first.insertionCode, hetero: first.hetero,
-                                        kind: classify(first.residueName, atomNames: names), atoms: range))
+                                        kind: classify(first.residueName, atomNames: Set(names.keys)), atoms: range))
                 start = end
             }
         }
-        return Structure(atoms: atoms, residues: residues, source: source, modelCount: models.count)
+        guard residues.contains(where: { $0.kind != .water }) else {
+            throw BETSeqError(.malformedTable, file: source, "only water molecules (\(residues.count)); no residues to map")
+        }
+        return Structure(atoms: atoms, residues: residues, source: source, modelCount: models.count, duplicateRecords: duplicates)
     }
 
     static let waterNames: Set<String> = ["HOH", "H2O", "HH0", "OHH", "OH2", "SOL", "WAT", "TIP", "TIP2", "TIP3", "TIP4",
@@ -165,6 +194,8 @@ struct RawAtom {
     var element: Element
     var hetero: Bool
     var model: Int
+    /// Line of the file the atom came from (for errors).
+    var line: Int
 }
 
 struct RawStructure {
@@ -196,7 +227,8 @@ enum PDBReader {
                 sawModel = true
                 continue
             }
-            let isAtom = line.starts(with: Array("ATOM ".utf8))
+            // Record names are columns 1–6 ("ATOM  "); a line that is just "ATOM" is a broken record.
+            let isAtom = line.starts(with: Array("ATOM".utf8)) && (line.count == 4 || line[line.startIndex + 4] == 32)
             let isHet = line.starts(with: Array("HETATM".utf8))
             guard isAtom || isHet else { continue }
             let chars = line
@@ -236,7 +268,8 @@ enum PDBReader {
                                      name: name, altLoc: field(17, 17), residueName: residueName,
                                      chain: field(22, 22), number: number,
                                      insertionCode: field(27, 27),
-                                     position: SIMD3(x, y, z), occupancy: occupancy, element: element, hetero: isHet, model: model))
+                                     position: SIMD3(x, y, z), occupancy: occupancy, element: element, hetero: isHet, model: model,
+                                     line: lineNumber))
         }
         return raw
     }
@@ -294,7 +327,7 @@ enum MMCIFReader {
                                          number: number, insertionCode: text(iIns) ?? "",
                                          position: SIMD3(x, y, z), occupancy: text(iOcc).flatMap { Float($0) } ?? 1,
                                          element: element, hetero: text(iGroup) == "HETATM",
-                                         model: text(iModel).flatMap { Int($0) } ?? 1))
+                                         model: text(iModel).flatMap { Int($0) } ?? 1, line: line))
                 row.removeAll(keepingCapacity: true)
             }
             while let t = try tokens.next(source: source) {

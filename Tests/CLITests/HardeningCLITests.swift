@@ -168,4 +168,43 @@ import Testing
         try expectFailure(["simulate", "--design", design, "--kd-ref", "1e-300", "--depth", "1e4", "--out", "s"], in: dir, status: 70,
                           message: "betseq: binding: the equilibrium did not converge: mass-balance error", out: "s")
     }
+
+    @Test func contactMapsRefuseDuplicatedOrMissingThings() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try String(contentsOf: root.appendingPathComponent("fixtures/structures/1A8O.pdb"), encoding: .utf8)
+        let atoms = text.split(separator: "\n").filter { $0.hasPrefix("ATOM") }.map(String.init)
+        let waters = text.split(separator: "\n").filter { $0.hasPrefix("HETATM") && $0.contains("HOH") }.map(String.init)
+        func write(_ name: String, _ lines: [String]) throws {
+            try (lines.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("base.pdb", atoms)
+        // An exact copy of a record is dropped (noted); the map is the one without it.
+        try write("copy.pdb", [atoms[0]] + atoms)
+        let base = try runBetseq(["contacts", "map", "base.pdb", "--out", "base.tsv"], cwd: dir)
+        let copy = try runBetseq(["contacts", "map", "copy.pdb", "--out", "copy.tsv"], cwd: dir)
+        #expect(base.status == 0 && copy.status == 0, "\(copy.stderr)")
+        #expect(copy.stderr.contains("betseq: note: copy.pdb: 1 exact copies of atom records ignored"))
+        #expect(try Data(contentsOf: dir.appendingPathComponent("base.tsv")) == Data(contentsOf: dir.appendingPathComponent("copy.tsv")))
+        // The same atom at another place is an error; so is a file concatenated with itself.
+        var moved = atoms[1]
+        moved.replaceSubrange(moved.index(moved.startIndex, offsetBy: 30)..<moved.index(moved.startIndex, offsetBy: 38), with: "  99.000")
+        try write("moved.pdb", [atoms[0], atoms[1], moved] + atoms.dropFirst(2))
+        try expectFailure(["contacts", "map", "moved.pdb", "--out", "x.tsv"], in: dir, status: 65,
+                          message: "betseq: moved.pdb: line 3: atom CA of residue A:", out: "x.tsv")
+        try write("twice.pdb", atoms + atoms)
+        try expectFailure(["contacts", "map", "twice.pdb", "--out", "x.tsv"], in: dir, status: 65,
+                          message: "appears again (first on line 1)", out: "x.tsv")
+        // A bare record name is a broken record, ATOM or HETATM alike.
+        for record in ["ATOM", "HETATM"] {
+            try write("bare.pdb", atoms + [record])
+            try expectFailure(["contacts", "map", "bare.pdb", "--out", "x.tsv"], in: dir, status: 65,
+                              message: "betseq: bare.pdb: line \(atoms.count + 1): an ATOM/HETATM line needs at least 54 columns", out: "x.tsv")
+        }
+        try write("water.pdb", waters)
+        try expectFailure(["contacts", "map", "water.pdb", "--out", "x.tsv"], in: dir, status: 65,
+                          message: "betseq: water.pdb: only water molecules (\(waters.count)); no residues to map", out: "x.tsv")
+        try expectFailure(["contacts", "map", "base.pdb", "--sele", "chain Z", "--out", "x.tsv"], in: dir, status: 64,
+                          message: "betseq: base.pdb: no chain Z; the structure has chain A", out: "x.tsv")
+    }
 }
