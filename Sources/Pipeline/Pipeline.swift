@@ -52,8 +52,26 @@ public struct PipelineRequest: Sendable {
 public func runPipeline(_ r: PipelineRequest, log: @escaping (String) -> Void) throws -> String {
     guard r.depth >= 2 else { throw BETSeqError(.invalidOption, file: "--depth", "need at least 2 reads") }
     guard r.threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
-    func path(_ name: String) -> String { (r.out as NSString).appendingPathComponent(name) }
+    try r.network.validate()
+    let existed = FileManager.default.fileExists(atPath: r.out)
     try makeDirectory(r.out)
+    do {
+        return try runPipelineSteps(r, log: log)
+    } catch {
+        // No partial run is left: every file a run writes goes (other files in the folder stay).
+        removeOwnedFiles(["truth.tsv", "counts.tsv", "simulation.json", "input.fastq.gz", "bound.fastq.gz", "unbound.fastq.gz"],
+                         in: (r.out as NSString).appendingPathComponent("sim"), folderToo: true)
+        removeOwnedFiles(pipelineOutputs, in: r.out, folderToo: !existed)
+        throw error
+    }
+}
+
+/// Every file `pipeline` writes at the top of its folder (besides `sim/`).
+let pipelineOutputs = ["counts.tsv", "count_summary.tsv", "ddg.tsv", "mono.json", "nn.json", "di.json", "network.model",
+                       "sweep.tsv", "sweep.svg", "report.html", "report.json"]
+
+private func runPipelineSteps(_ r: PipelineRequest, log: @escaping (String) -> Void) throws -> String {
+    func path(_ name: String) -> String { (r.out as NSString).appendingPathComponent(name) }
     let spec = LandscapeSpec(spec: r.landscape, design: r.design, seed: r.seed)
 
     log("== simulate \(r.landscape), \(r.depth) reads, seed \(r.seed) → \(path("sim"))")

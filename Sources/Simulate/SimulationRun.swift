@@ -65,15 +65,16 @@ public func runSimulation(_ r: SimulationRequest, progress: (@Sendable (Int, Int
     let result = try simulate(landscape: landscape, settings: settings)
     let writing = Date()
     let synthesizer = r.fastq ? try ReadSynthesizer(design: settings.design) : nil
-    try makeDirectory(r.out)
-    let dir = r.out.hasSuffix("/") ? String(r.out.dropLast()) : r.out
+    let folder = try OutputDirectory(path: r.out, owned: ["truth.tsv", "counts.tsv", "simulation.json",
+                                                          "input.fastq.gz", "bound.fastq.gz", "unbound.fastq.gz"])
+    let dir = folder.path
     var warnings: [String] = []
-    var files = ["\(dir)/truth.tsv", "\(dir)/counts.tsv"]
+    var files = ["\(dir)/truth.tsv", "\(dir)/counts.tsv", "\(dir)/simulation.json"]
 
     // Tables and read files are independent; write them on two threads.
     var tasks: [@Sendable () throws -> Void] = [
-        { try result.writeTruth(path: "\(dir)/truth.tsv") },
-        { [reads = r.reads] in try result.writeCounts(path: "\(dir)/counts.tsv", reads: reads) },
+        { [path = folder.file("truth.tsv")] in try result.writeTruth(path: path) },
+        { [reads = r.reads, path = folder.file("counts.tsv")] in try result.writeCounts(path: path, reads: reads) },
     ]
     if let synthesizer {
         if !synthesizer.ambiguousShifts.isEmpty {
@@ -83,8 +84,8 @@ public func runSimulation(_ r: SimulationRequest, progress: (@Sendable (Int, Int
         let written = Tally(count: result.fractions.count)
         nonisolated(unsafe) let writer = synthesizer
         for (k, fraction) in result.fractions.enumerated() {
-            let path = "\(dir)/\(fraction.name).fastq.gz"
-            files.append(path)
+            let path = folder.file("\(fraction.name).fastq.gz")
+            files.append("\(dir)/\(fraction.name).fastq.gz")
             tasks.append { [errors = r.errors, seed = settings.seed] in
                 try writer.writeFASTQ(fraction, path: path, errors: errors, seed: seed, stream: 100 + UInt64(k)) { n, _ in
                     progress?(written.set(k, n), totalReads)
@@ -94,8 +95,8 @@ public func runSimulation(_ r: SimulationRequest, progress: (@Sendable (Int, Int
     }
     let jobs = tasks
     try parallelJobs(jobs.count, threads: 2) { j, _ in try jobs[j]() }
-    try result.metadata(fastq: r.fastq, errors: r.errors != nil, reads: r.reads).write(path: "\(dir)/simulation.json")
-    files.insert("\(dir)/simulation.json", at: 2)
+    try result.metadata(fastq: r.fastq, errors: r.errors != nil, reads: r.reads).write(path: folder.file("simulation.json"))
+    try folder.commit()
     return SimulationReport(result: result, landscapeNote: note, warnings: warnings, files: files,
                             seconds: (landscapeSeconds, Date().timeIntervalSince(writing)))
 }

@@ -207,4 +207,31 @@ import Testing
         try expectFailure(["contacts", "map", "base.pdb", "--sele", "chain Z", "--out", "x.tsv"], in: dir, status: 64,
                           message: "betseq: base.pdb: no chain Z; the structure has chain A", out: "x.tsv")
     }
+
+    /// Multi-file outputs appear complete or not at all, and a rerun leaves no stale files of its
+    /// kind (files it does not own are never touched).
+    @Test func multiFileOutputsAreWholeAndFresh() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func listing(_ folder: String) throws -> [String] { try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(folder).path).sorted() }
+        let withReads = try runBetseq(["simulate", "--design", design, "--depth", "1e4", "--fastq", "--out", "sim"], cwd: dir)
+        #expect(withReads.status == 0, "\(withReads.stderr)")
+        try "keep\n".write(to: dir.appendingPathComponent("sim/notes.txt"), atomically: true, encoding: .utf8)
+        #expect(try listing("sim") == ["bound.fastq.gz", "counts.tsv", "input.fastq.gz", "notes.txt", "simulation.json", "truth.tsv"])
+        let withoutReads = try runBetseq(["simulate", "--design", design, "--depth", "1e4", "--seed", "2", "--out", "sim"], cwd: dir)
+        #expect(withoutReads.status == 0, "\(withoutReads.stderr)")
+        #expect(try listing("sim") == ["counts.tsv", "notes.txt", "simulation.json", "truth.tsv"])
+        try "x".write(to: dir.appendingPathComponent("file"), atomically: true, encoding: .utf8)
+        try expectFailure(["simulate", "--design", design, "--depth", "1e4", "--out", "file/sim"], in: dir, status: 73,
+                          message: "betseq: file/sim: cannot create the directory: 'file' is not a directory")
+        // A pipeline that fails late leaves no partial run, but keeps what else is in its folder.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("run"), withIntermediateDirectories: true)
+        try "keep\n".write(to: dir.appendingPathComponent("run/notes.txt"), atomically: true, encoding: .utf8)
+        for folder in ["run", "fresh"] {
+            try expectFailure(["pipeline", "--design", design, "--depth", "20", "--out", folder], in: dir, status: 65,
+                              message: "betseq: \(folder)/ddg.tsv: no rows to fit")
+        }
+        #expect(try listing("run") == ["notes.txt"])
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("fresh").path))
+    }
 }
