@@ -43,8 +43,11 @@ public final class SampleCounter {
     private var bitsetBytes = 0
     private var pairs: Set<UInt64> = []
 
-    public init(design: DesignTemplate) {
+    /// `bitsetThreshold`: distinct (sequence, UMI) pairs held in a hash set before switching to a
+    /// bitset over every possible pair (when that has at most 2^32 entries).
+    public init(design: DesignTemplate, bitsetThreshold: Int = 1 << 20) {
         self.design = design
+        self.bitsetThreshold = bitsetThreshold
         variableBits = 2 * design.variableLength
         umiBits = 2 * design.umiLength
         dense = design.variableLength <= 12
@@ -53,10 +56,21 @@ public final class SampleCounter {
             readCounts = calloc(n, MemoryLayout<UInt32>.stride)?.assumingMemoryBound(to: UInt32.self)
             umiCounts = calloc(n, MemoryLayout<UInt32>.stride)?.assumingMemoryBound(to: UInt32.self)
         }
-        if umiBits > 0 && variableBits + umiBits <= 32 {
-            bitsetBytes = max(8, (1 << (variableBits + umiBits)) / 8)
-            bitset = allocateZeroedPages(bitsetBytes)
-        }
+        bitsetPossible = umiBits > 0 && variableBits + umiBits <= 32
+    }
+
+    /// (sequence, UMI) pairs seen before the bitset pays off: memory follows the data, so a small
+    /// run never maps the bitset's huge pages.
+    private let bitsetThreshold: Int
+    private let bitsetPossible: Bool
+
+    /// Moves the pairs seen so far into a bitset over every possible pair.
+    private func switchToBitset() {
+        bitsetBytes = max(8, (1 << (variableBits + umiBits)) / 8)
+        guard let b = allocateZeroedPages(bitsetBytes) else { bitsetBytes = 0; return }
+        for pair in pairs { b[Int(pair >> 6)] |= 1 << (pair & 63) }
+        pairs = []
+        bitset = b
     }
 
     deinit {
@@ -83,6 +97,7 @@ public final class SampleCounter {
                 bitset[word] |= bit
             } else {
                 isNew = pairs.insert(pair).inserted
+                if bitsetPossible && pairs.count >= bitsetThreshold { switchToBitset() }
             }
         }
         if !isNew { summary.duplicates += 1 }

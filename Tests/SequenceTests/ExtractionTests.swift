@@ -217,6 +217,27 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
         #expect(SampleCounter.observedKeys([c]) == [s, t])
     }
 
+    /// Pairs start in a hash set and move to the bitset past a threshold (so small runs stay small):
+    /// counts and duplicates are the same whichever holds them, before and after the switch.
+    @Test func hashSetAndBitsetCountAlike() {
+        var random = SplitMix(state: 4)
+        let lazy = SampleCounter(design: .betseq, bitsetThreshold: 1_000)
+        let hashed = SampleCounter(design: .betseq, bitsetThreshold: .max)
+        var pairs: [(UInt64, UInt64)] = []
+        for _ in 0..<20_000 {
+            // A small space of sequences and UMIs, so duplicates are frequent on both sides of the switch.
+            let pair = (random.next() % 512, random.next() % 64)
+            pairs.append(pair)
+            if random.next() % 3 == 0 { pairs.append(pair) }
+        }
+        for (v, u) in pairs { lazy.add(variable: v, umi: u); hashed.add(variable: v, umi: u) }
+        #expect(lazy.summary == hashed.summary && lazy.summary.duplicates > 5_000)
+        for v in UInt64(0)..<512 {
+            #expect(lazy.count(of: v, reads: false) == hashed.count(of: v, reads: false))
+            #expect(lazy.count(of: v, reads: true) == hashed.count(of: v, reads: true))
+        }
+    }
+
     @Test func sparseCountersForLongVariableRegions() throws {
         // 14 variable bases: per-sequence tables are hashed; 14 + 4 bases exceed the bitset limit.
         let d = try DesignTemplate("A" + String(repeating: "N", count: 14) + "C" + "UUUU")
