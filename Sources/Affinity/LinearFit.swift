@@ -245,6 +245,9 @@ public func fitLinear(keys: [UInt64], target: [Double], weights: [Double], rows:
             dependent.append(v.indices.filter { abs(v[$0]) >= 0.2 * top }.map { names[$0] })
         }
     }
+    guard beta.allSatisfy(\.isFinite) else {
+        throw BETSeqError(.numerical, file: "fit", "the solution has non-finite coefficients (targets or weights too large?)")
+    }
     // Full tables (reference entries zero), then the requested coding.
     var mono = [Double](repeating: 0, count: 4 * layout.length)
     var pairTables = [[Double]](repeating: [Double](repeating: 0, count: 16), count: layout.pairs.count)

@@ -2,6 +2,10 @@ import Foundation
 import IO
 import Sequence
 
+/// The largest |ΔΔG| a fit takes (kcal/mol): far beyond any binding energy, and small enough that
+/// sums of squares over millions of rows stay finite.
+let maxTarget = 1e6
+
 /// Fitting targets read from a table keyed by sequence.
 public struct TargetRows: Sendable {
     public var length: Int
@@ -31,6 +35,9 @@ public struct TargetRows: Sendable {
                 throw BETSeqError(.malformedTable, file: path, "sequence \(decodeBases(table.keys[i], length: table.length)): \(seColumn) \(se[i]); a standard error must be positive")
             }
             let w = se.map { 1 / ($0[i] * $0[i]) } ?? 1
+            if y[i].isFinite && abs(y[i]) > maxTarget {
+                throw BETSeqError(.malformedTable, file: path, "sequence \(decodeBases(table.keys[i], length: table.length)): \(name) \(y[i]) is beyond ±\(Int(maxTarget)) kcal/mol")
+            }
             guard y[i].isFinite, w.isFinite, w > 0 else { rows.dropped += 1; continue }
             rows.keys.append(table.keys[i])
             rows.targets.append(y[i])

@@ -93,18 +93,24 @@ final class PrefixedSource: ByteSource {
 /// thread overlaps with inflation.
 public func openInput(_ path: String, prefetch: Bool = true) throws -> ByteSource {
     let file = try FileSource(path: path)
-    var head = [UInt8](repeating: 0, count: 2)
+    var head = [UInt8](repeating: 0, count: 6)
     var got = 0
-    while got < 2 {
+    while got < head.count {
         let n = try head.withUnsafeMutableBytes { buf in
             try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buf[got...]))
         }
         if n == 0 { break }
         got += n
     }
-    head.removeLast(2 - got)
+    head.removeLast(head.count - got)
+    // Other compressions are named, rather than read as text that makes no sense.
+    for (magic, name, tool) in [([0x42, 0x5A, 0x68] as [UInt8], "bzip2", "bunzip2"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "unxz"),
+                                ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "unzstd"), ([0x50, 0x4B, 0x03, 0x04], "zip", "unzip")]
+    where head.starts(with: magic) {
+        throw BETSeqError(.unknownFormat, file: path, "\(name)-compressed; betseq reads plain or gzip files (decompress with \(tool), or recompress with gzip)")
+    }
     let source = PrefixedSource(prefix: head, rest: file)
-    guard got == 2, head[0] == 0x1f, head[1] == 0x8b else { return source }
+    guard got >= 2, head[0] == 0x1f, head[1] == 0x8b else { return source }
     let gz = try GzipSource(source, name: path)
     return prefetch ? PrefetchSource(gz) : gz
 }

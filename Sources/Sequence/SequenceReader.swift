@@ -159,11 +159,30 @@ public final class SequenceReader {
 
     /// The next record, or nil at the end of input. The returned buffers stay valid until the next call.
     public func next() throws -> SequenceRecord? {
-        switch format {
-        case .fastq: return try nextFASTQ()
-        case .fasta: return try nextFASTA()
-        case nil: return nil
+        do {
+            switch format {
+            case .fastq: return try nextFASTQ()
+            case .fasta: return try nextFASTA()
+            case nil: return nil
+            }
+        } catch let e as BETSeqError where ![.gzipCorrupt, .gzipChecksum, .gzipTruncated, .trailingData, .io].contains(e.kind) {
+            throw blameCompression(for: e)
         }
+    }
+
+    /// Damaged compressed data can decompress to plausible text for a while and surface as a
+    /// malformed record. Before blaming the record, read the rest of the stream: if the
+    /// decompressor then reports damage, that is the error, named at the record where it showed.
+    private func blameCompression(for error: BETSeqError) -> BETSeqError {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 8)
+        defer { scratch.deallocate() }
+        do {
+            while try source.read(into: scratch) > 0 {}
+        } catch let damage as BETSeqError {
+            return BETSeqError(damage.kind, file: damage.file, record: error.record ?? recordNumber + 1,
+                               damage.message + "; the records read from it stop making sense here (\(error.message))")
+        } catch {}
+        return error
     }
 
     private func skipBlankLines() throws {

@@ -99,6 +99,9 @@ public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt6
         throw BETSeqError(.cannotOpen, file: spec,
                          "cannot read the landscape file (expected normal:RANGE, motif:cbf1, motif:pho4, an energy-model JSON or a JASPAR/MEME motif)")
     }
+    if builtin == nil && (data.contains(0) || String(data: data, encoding: .utf8) == nil) {
+        throw BETSeqError(.unknownFormat, file: spec, "binary data; a landscape file is an energy-model JSON or matrix, a neural model or a JASPAR/MEME motif (text)")
+    }
     if builtin == nil && isModelFile(data) {
         // Networks are evaluated in float32, so a landscape does not depend on the CPU.
         return (try Landscape.model(readModelFile(path: spec).model, length: length, origin: spec), nil)

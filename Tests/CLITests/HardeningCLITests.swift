@@ -234,4 +234,28 @@ import Testing
         #expect(try listing("run") == ["notes.txt"])
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("fresh").path))
     }
+
+    /// Messages name the real problem: another compression, damaged gzip (not the record it
+    /// garbled), binary data, numbers no fit can hold.
+    @Test func messagesNameTheRealProblem() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var gz = try Data(contentsOf: root.appendingPathComponent("fixtures/demo/input.fastq.gz"))
+        for i in 200_000..<200_050 { gz[i] ^= 0x55 }
+        try gz.write(to: dir.appendingPathComponent("damaged.fq.gz"))
+        try expectFailure(["count", "--out", "c.tsv", "a=damaged.fq.gz"], in: dir, status: 65,
+                          message: "betseq: damaged.fq.gz: record 5134: gzip CRC-32 mismatch in member 1 (corrupt file); the records read from it stop making sense here", out: "c.tsv")
+        for (magic, name, tool) in [([0x42, 0x5A, 0x68, 0x39] as [UInt8], "bzip2", "bunzip2"), ([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00], "xz", "unxz"),
+                                    ([0x28, 0xB5, 0x2F, 0xFD], "zstd", "unzstd")] {
+            try Data(magic + Array("rest of the stream".utf8)).write(to: dir.appendingPathComponent("r.\(name)"))
+            try expectFailure(["count", "--out", "c.tsv", "a=r.\(name)"], in: dir, status: 65,
+                              message: "betseq: r.\(name): \(name)-compressed; betseq reads plain or gzip files (decompress with \(tool), or recompress with gzip)", out: "c.tsv")
+        }
+        try Data([0x00, 0xFF, 0xFE, 0x41, 0x0A, 0x80]).write(to: dir.appendingPathComponent("noise.bin"))
+        try expectFailure(["simulate", "--landscape", "noise.bin", "--out", "s"], in: dir, status: 65,
+                          message: "betseq: noise.bin: binary data; a landscape file is", out: "s")
+        try "sequence\tddg\nACGT\t1e308\nACGA\t-1e308\nACGC\t0.5\n".write(to: dir.appendingPathComponent("huge.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["fit", "linear", "huge.tsv", "--design", "ATCNNNNCACGTGCTA", "--out", "m.json"], in: dir, status: 65,
+                          message: "betseq: huge.tsv: sequence ACGT: ddg 1e+308 is beyond ±1000000 kcal/mol", out: "m.json")
+    }
 }
