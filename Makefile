@@ -6,7 +6,7 @@ TEST_PACKAGES := chromium
 BETSEQ := .build/release/betseq
 DEMO := out/demo
 
-.PHONY: all deps build test demo clean
+.PHONY: all deps build test demo fuzz clean
 
 all: build
 
@@ -37,5 +37,11 @@ demo: build
 	@echo "--- tightest binders measured (sequence, ddg, se, counts) ---"
 	@sort -t "$$(printf '\t')" -k2,2g $(DEMO)/ddg.tsv | grep -v '^sequence' | head -5
 
+# libFuzzer targets (reads, designs and samples, tables, model files, structures) with the address
+# sanitizer, each for FUZZ_SECONDS (default 60) from fuzz/corpus; any crash, leak or timeout fails.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
 clean:
-	rm -rf .build out
+	rm -rf .build .build-fuzz out

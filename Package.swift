@@ -56,6 +56,14 @@ let package = Package(
             ],
             path: "Sources/CLI"),
 
+        // Fuzz targets for libFuzzer ('make fuzz' builds them with -D FUZZING and the sanitizers).
+        .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
+        .executableTarget(name: "FuzzReads", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "Sources/Fuzz/Reads"),
+        .executableTarget(name: "FuzzDesigns", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "Sources/Fuzz/Designs"),
+        .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "Sources/Fuzz/Tables"),
+        .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts"], path: "Sources/Fuzz/Models"),
+        .executableTarget(name: "FuzzStructures", dependencies: ["FuzzSupport", "IO", "Contacts"], path: "Sources/Fuzz/Structures"),
+
         .testTarget(name: "IOTests", dependencies: ["IO"], path: "Tests/IOTests"),
         .testTarget(name: "SequenceTests", dependencies: ["Sequence", "IO"], path: "Tests/SequenceTests"),
         .testTarget(name: "AffinityTests", dependencies: ["Affinity", "Sequence", "IO", "Learn"], path: "Tests/AffinityTests"),

@@ -121,7 +121,11 @@ public enum ModelFileContents {
 /// The one place that tells model files apart: a betseq neural model, an energy-model JSON (a
 /// linear fit or written by hand) or an energy-matrix TSV.
 public func readModelFile(path: String) throws -> ModelFileContents {
-    let data = Data(try readAllBytes(path: path))
+    try readModelFile(data: Data(readAllBytes(path: path)), file: path)
+}
+
+/// The same for a file's bytes in memory (`file` is used in messages).
+public func readModelFile(data: Data, file path: String) throws -> ModelFileContents {
     if DDGNetwork.isNeuralModel(data) {
         let (network, metadata) = try DDGNetwork.decode(data, file: path)
         return .neural(network, metadata)

@@ -92,7 +92,11 @@ final class PrefixedSource: ByteSource {
 /// the file name. Gzip input is decompressed on a background thread so that parsing on the calling
 /// thread overlaps with inflation.
 public func openInput(_ path: String, prefetch: Bool = true) throws -> ByteSource {
-    let file = try FileSource(path: path)
+    try openInput(source: FileSource(path: path), name: path, prefetch: prefetch)
+}
+
+/// The same detection over any source (`name` is used in messages).
+public func openInput(source file: ByteSource, name path: String, prefetch: Bool = true) throws -> ByteSource {
     var head = [UInt8](repeating: 0, count: 6)
     var got = 0
     while got < head.count {
@@ -126,4 +130,25 @@ public func readAllBytes(path: String) throws -> [UInt8] {
         data.append(contentsOf: chunk[0..<n])
     }
     return data
+}
+
+/// Bytes already in memory, as a source (tests and fuzzing feed parsers this way).
+public final class MemorySource: ByteSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public var progress: (done: Int64, total: Int64?) { (Int64(offset), Int64(bytes.count)) }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let dst = buffer.baseAddress else { return 0 }
+        let n = min(buffer.count, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBytes { src in
+            if let from = src.baseAddress { dst.copyMemory(from: from + offset, byteCount: n) }
+        }
+        offset += n
+        return n
+    }
 }

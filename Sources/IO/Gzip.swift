@@ -105,7 +105,13 @@ public final class GzipSource: ByteSource {
             if state.pointee.avail_in == 0 && !inputEnded { try refill() }
             let inBefore = state.pointee.avail_in, outBefore = state.pointee.avail_out
             let rc = isal_inflate(state)
-            let used = Int(inBefore - state.pointee.avail_in)
+            // Signed, and checked: on some damaged streams igzip leaves avail_in beyond what it was
+            // given, and nothing it reports after that can be trusted.
+            let used = Int(inBefore) - Int(state.pointee.avail_in)
+            guard used >= 0 else {
+                throw BETSeqError(.gzipCorrupt, file: name,
+                                  "corrupt gzip data in member \(members + 1) near compressed byte \(compressedOffset) (the decoder lost its place)")
+            }
             consumedBeforeNext += used
             compressedOffset += Int64(used)
             if rc < 0 {

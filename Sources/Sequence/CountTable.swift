@@ -27,7 +27,8 @@ public struct CountTable: Sendable {
         try parse(readAllBytes(path: path), name: path)
     }
 
-    static func parse(_ data: [UInt8], name: String) throws -> CountTable {
+    /// Parses a count table held in memory (`name` is used in messages).
+    public static func parse(_ data: [UInt8], name: String) throws -> CountTable {
         var table = CountTable(sequences: [], samples: [], counts: [])
         var lineNumber = 0
         var headerSeen = false

@@ -40,6 +40,11 @@ public struct SequenceTable: Sendable {
         return text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
     }
 
+    /// Parses a table held in memory (`name` is used in messages).
+    public static func parse(bytes: [UInt8], name: String, required: [String], optional: [String] = []) throws -> SequenceTable {
+        try parse(bytes + [0], name: name, required: required, optional: optional)
+    }
+
     public func column(_ name: String) -> [Double]? {
         columnNames.firstIndex(of: name).map { columns[$0] }
     }

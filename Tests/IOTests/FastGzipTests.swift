@@ -69,3 +69,20 @@ import Testing
         }
     }
 }
+
+/// Inputs the fuzzer found crashing (fixtures/fuzz); each must now be a typed error.
+@Suite struct FuzzRegressionTests {
+    var fixtures: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("fixtures/fuzz") }
+
+    /// A damaged gzip member on which igzip reported more input left than it was given: the
+    /// consumed count underflowed (a trap); now a corrupt-gzip error.
+    @Test func gzipDecoderThatLosesItsPlace() throws {
+        let path = fixtures.appendingPathComponent("gzip-decoder-loses-place.fastq.gz").path
+        do {
+            _ = try readAllBytes(path: path)
+            Issue.record("read a damaged gzip stream")
+        } catch let e as BETSeqError {
+            #expect(e.kind == .gzipCorrupt && e.message == "corrupt gzip data in member 1 near compressed byte 6 (the decoder lost its place)", "\(e)")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FuzzSupport
+import IO
+import Sequence
+
+// FASTA/FASTQ, plain or gzip (and what looks like another compression), through the reader, the
+// BET-seq extractor and a counter: any input is records or a BETSeqError, never a trap.
+/// A small design with UMIs (4^8 sequences), so a run allocates little.
+let design = (try? DesignTemplate("UUATCNNNNCACGTGNNNNCTAUU")) ?? .betseq
+
+@_cdecl("LLVMFuzzerTestOneInput")
+func fuzzReads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = fuzzBytes(data, size)
+    do {
+        let source = try openInput(source: MemorySource(bytes), name: "fuzz", prefetch: bytes.count % 8 == 0)
+        let reader = try SequenceReader(source: source, name: "fuzz", bufferSize: 64)
+        let extractor = try ReadExtractor(design: design)
+        let counter = SampleCounter(design: design, bitsetThreshold: 16)
+        try counter.count(reader: reader, extractor: extractor)
+        _ = SampleCounter.observedKeys([counter])
+    } catch is BETSeqError {
+    } catch {
+        fatalError("not a BETSeqError: \(error)")
+    }
+    return 0
+}
+
+exit(runFuzzer(CommandLine.argc, CommandLine.unsafeArgv, fuzzReads))
