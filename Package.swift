@@ -57,7 +57,7 @@ let package = Package(
             path: "Sources/CLI"),
 
         // Fuzz targets for libFuzzer ('make fuzz' builds them with -D FUZZING and the sanitizers).
-        .target(name: "FuzzSupport", path: "Sources/Fuzz/Support"),
+        .target(name: "FuzzSupport", dependencies: ["IO"], path: "Sources/Fuzz/Support"),
         .executableTarget(name: "FuzzReads", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "Sources/Fuzz/Reads"),
         .executableTarget(name: "FuzzDesigns", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "Sources/Fuzz/Designs"),
         .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "Sources/Fuzz/Tables"),

@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
+# FUZZ_RUNS=N instead runs N inputs from seed 1: the same inputs every time (CI's smoke test).
+if [ -n "${FUZZ_RUNS:-}" ]; then LIMIT="-runs=$FUZZ_RUNS -seed=1"; else LIMIT="-max_total_time=$SECONDS_EACH"; fi
 TARGETS=${FUZZ_TARGETS:-"Reads Designs Tables Models Structures"}
 export SWIFT_BACKTRACE=enable=no   # a crash must not wait in the backtracer
 for t in $TARGETS; do
@@ -18,8 +20,8 @@ for t in $TARGETS; do
     name=$(echo "$t" | tr 'A-Z' 'a-z')
     work=$(mktemp -d)
     log=$(mktemp)
-    echo "== Fuzz$t for ${SECONDS_EACH} s (seed corpus fuzz/corpus/$name)"
-    if ! ".build-fuzz/debug/Fuzz$t" "$work" "fuzz/corpus/$name" -max_total_time="$SECONDS_EACH" -timeout=10 \
+    echo "== Fuzz$t: $LIMIT (seed corpus fuzz/corpus/$name)"
+    if ! ".build-fuzz/debug/Fuzz$t" "$work" "fuzz/corpus/$name" $LIMIT -timeout=10 \
         -rss_limit_mb=4096 -artifact_prefix="fuzz/crashes/$t-" -print_final_stats=1 >"$log" 2>&1; then
         status=1
         echo "Fuzz$t FAILED:"; grep -E "ERROR|SUMMARY|Test unit written|Fatal error|deadly signal" "$log" | head -10

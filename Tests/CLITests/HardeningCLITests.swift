@@ -258,4 +258,16 @@ import Testing
         try expectFailure(["fit", "linear", "huge.tsv", "--design", "ATCNNNNCACGTGCTA", "--out", "m.json"], in: dir, status: 65,
                           message: "betseq: huge.tsv: sequence ACGT: ddg 1e+308 is beyond ±1000000 kcal/mol", out: "m.json")
     }
+
+    /// A count table whose bound column is all zero trains nothing: an error, not a model whose
+    /// validation RMSE is NaN.
+    @Test func networkOnCountsWithoutBoundReadsIsRefused() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var table = "sequence\tbound\tinput\n"
+        for k in 0..<64 { table += String((0..<4).map { Array("ACGT")[(k >> (2 * $0)) & 3] }) + "\t0\t\(k % 5 + 1)\n" }
+        try table.write(to: dir.appendingPathComponent("c.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["fit", "nn", "c.tsv", "--likelihood", "binomial", "--bound", "bound", "--reference", "input", "--out", "m.model"],
+                          in: dir, status: 65, message: "betseq: c.tsv: a bound or reference column has no counts at all", out: "m.model")
+    }
 }

@@ -11,7 +11,7 @@ import Sequence
 func fuzzDesigns(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let text = String(decoding: fuzzBytes(data, size), as: UTF8.self)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    do {
+    expectTypedErrors {
         _ = try? SampleSpec.parse(lines)
         let design = try DesignTemplate(lines.first ?? "")
         for offsets in [QualityOffsets.intended, .published] {
@@ -30,9 +30,6 @@ func fuzzDesigns(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
                 }
             }
         }
-    } catch is BETSeqError {
-    } catch {
-        fatalError("not a BETSeqError: \(error)")
     }
     return 0
 }

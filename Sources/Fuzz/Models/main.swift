@@ -12,15 +12,12 @@ import IO
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzModels(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Data(fuzzBytes(data, size))
-    do {
+    expectTypedErrors {
         if let model = try? readModelFile(data: bytes, file: "fuzz").model, model.length <= 16 {
             _ = try model.rawPredictions([0, 1, UInt64.max >> UInt64(64 - 2 * model.length)], options: PredictionOptions())
         }
         _ = try? PositionFrequencyMatrix.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz")
         _ = try ContactNetwork.decode(bytes, file: "fuzz")
-    } catch is BETSeqError {
-    } catch {
-        fatalError("not a BETSeqError: \(error)")
     }
     return 0
 }

@@ -13,16 +13,13 @@ let design = (try? DesignTemplate("UUATCNNNNCACGTGNNNNCTAUU")) ?? .betseq
 @_cdecl("LLVMFuzzerTestOneInput")
 func fuzzReads(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = fuzzBytes(data, size)
-    do {
+    expectTypedErrors {
         let source = try openInput(source: MemorySource(bytes), name: "fuzz", prefetch: bytes.count % 8 == 0)
         let reader = try SequenceReader(source: source, name: "fuzz", bufferSize: 64)
         let extractor = try ReadExtractor(design: design)
         let counter = SampleCounter(design: design, bitsetThreshold: 16)
         try counter.count(reader: reader, extractor: extractor)
         _ = SampleCounter.observedKeys([counter])
-    } catch is BETSeqError {
-    } catch {
-        fatalError("not a BETSeqError: \(error)")
     }
     return 0
 }

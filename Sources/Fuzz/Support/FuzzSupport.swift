@@ -2,6 +2,8 @@
 // target's `main` hands its test function to libFuzzer's driver; in an ordinary build (as `swift
 // build` and `make test` do) it only says how to build it, so no libFuzzer is needed to link.
 
+import IO
+
 public typealias FuzzTest = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 
 #if FUZZING
@@ -27,4 +29,15 @@ public func runFuzzer(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePo
 public func fuzzBytes(_ data: UnsafePointer<UInt8>?, _ size: Int) -> [UInt8] {
     guard let data, size > 0 else { return [] }
     return Array(UnsafeBufferPointer(start: data, count: size))
+}
+
+/// Runs one input: a `BETSeqError` is the expected answer to bad input; any other error is a bug,
+/// reported as a crash so that libFuzzer keeps the input.
+public func expectTypedErrors(_ body: () throws -> Void) {
+    do {
+        try body()
+    } catch is BETSeqError {
+    } catch {
+        fatalError("not a BETSeqError: \(error)")
+    }
 }
