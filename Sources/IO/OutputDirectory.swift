@@ -30,12 +30,12 @@ public final class OutputDirectory {
             }
         }
         var template = Array("\(self.path)/.betseq-tmp-XXXXXX".utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+        guard template.withUnsafeMutableBufferPointer({ buffer in buffer.baseAddress.flatMap { mkdtemp($0) } }) != nil else {
             let reason = String(cString: strerror(errno))
             if created { rmdir(self.path) }
             throw BETSeqError(.cannotCreate, file: self.path, "cannot create a temporary folder: \(reason)")
         }
-        staging = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        staging = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Where to write `name` before the commit.

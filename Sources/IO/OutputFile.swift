@@ -49,11 +49,11 @@ public final class OutputFile: ByteSink {
         let dir = slash.map { String(target[..<$0]) } ?? "."
         let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
         var template = Array("\(dir.isEmpty ? "/" : dir)/.\(name).tmp-XXXXXX".utf8CString)
-        fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         if fd < 0 {
             throw BETSeqError(.cannotCreate, file: path, "cannot create a file in '\(dir.isEmpty ? "/" : dir)': \(String(cString: strerror(errno)))")
         }
-        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        temporaryPath = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
         destination = target
         fchmod(fd, mode)
     }

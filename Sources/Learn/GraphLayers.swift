@@ -109,8 +109,8 @@ public final class GraphAttention<T: NNScalar>: Layer<T> {
             x.values.withUnsafeBufferPointer { xv in
                 weight.value.withUnsafeBufferPointer { w in
                     projected.withUnsafeMutableBufferPointer { z in
-                        T.gemm(transA: false, transB: false, m: n, n: width, k: inputs, alpha: 1, a: xv.baseAddress!, lda: inputs,
-                               b: w.baseAddress!, ldb: width, beta: 0, c: z.baseAddress!, ldc: width)
+                        T.gemm(transA: false, transB: false, m: n, n: width, k: inputs, alpha: 1, a: xv.baseAddress, lda: inputs,
+                               b: w.baseAddress, ldb: width, beta: 0, c: z.baseAddress, ldc: width)
                     }
                 }
             }
@@ -213,13 +213,13 @@ public final class GraphAttention<T: NNScalar>: Layer<T> {
         x.values.withUnsafeBufferPointer { xv in
             dz.withUnsafeBufferPointer { d in
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
-                    T.gemm(transA: true, transB: false, m: inputs, n: width, k: n, alpha: 1, a: xv.baseAddress!, lda: inputs,
-                           b: d.baseAddress!, ldb: width, beta: 1, c: dw.baseAddress!, ldc: width)
+                    T.gemm(transA: true, transB: false, m: inputs, n: width, k: n, alpha: 1, a: xv.baseAddress, lda: inputs,
+                           b: d.baseAddress, ldb: width, beta: 1, c: dw.baseAddress, ldc: width)
                 }
                 weight.value.withUnsafeBufferPointer { w in
                     dx.values.withUnsafeMutableBufferPointer { out in
-                        T.gemm(transA: false, transB: true, m: n, n: inputs, k: width, alpha: 1, a: d.baseAddress!, lda: width,
-                               b: w.baseAddress!, ldb: width, beta: 0, c: out.baseAddress!, ldc: inputs)
+                        T.gemm(transA: false, transB: true, m: n, n: inputs, k: width, alpha: 1, a: d.baseAddress, lda: width,
+                               b: w.baseAddress, ldb: width, beta: 0, c: out.baseAddress, ldc: inputs)
                     }
                 }
             }
@@ -280,8 +280,8 @@ public final class AnchorMessage<T: NNScalar>: Layer<T> {
             stacked.withUnsafeBufferPointer { s in
                 weight.value.withUnsafeBufferPointer { w in
                     messages.withUnsafeMutableBufferPointer { m in
-                        T.gemm(transA: false, transB: false, m: rows, n: outputs, k: 2 * d, alpha: 1, a: s.baseAddress!, lda: 2 * d,
-                               b: w.baseAddress!, ldb: outputs, beta: 1, c: m.baseAddress!, ldc: outputs)
+                        T.gemm(transA: false, transB: false, m: rows, n: outputs, k: 2 * d, alpha: 1, a: s.baseAddress, lda: 2 * d,
+                               b: w.baseAddress, ldb: outputs, beta: 1, c: m.baseAddress, ldc: outputs)
                     }
                 }
             }
@@ -328,13 +328,13 @@ public final class AnchorMessage<T: NNScalar>: Layer<T> {
             stacked.withUnsafeBufferPointer { sv in
                 dm.withUnsafeBufferPointer { dv in
                     weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        T.gemm(transA: true, transB: false, m: 2 * d, n: outputs, k: rows, alpha: 1, a: sv.baseAddress!, lda: 2 * d,
-                               b: dv.baseAddress!, ldb: outputs, beta: 1, c: dw.baseAddress!, ldc: outputs)
+                        T.gemm(transA: true, transB: false, m: 2 * d, n: outputs, k: rows, alpha: 1, a: sv.baseAddress, lda: 2 * d,
+                               b: dv.baseAddress, ldb: outputs, beta: 1, c: dw.baseAddress, ldc: outputs)
                     }
                     weight.value.withUnsafeBufferPointer { w in
                         dStacked.withUnsafeMutableBufferPointer { ds in
-                            T.gemm(transA: false, transB: true, m: rows, n: 2 * d, k: outputs, alpha: 1, a: dv.baseAddress!, lda: outputs,
-                                   b: w.baseAddress!, ldb: outputs, beta: 0, c: ds.baseAddress!, ldc: 2 * d)
+                            T.gemm(transA: false, transB: true, m: rows, n: 2 * d, k: outputs, alpha: 1, a: dv.baseAddress, lda: outputs,
+                                   b: w.baseAddress, ldb: outputs, beta: 0, c: ds.baseAddress, ldc: 2 * d)
                         }
                     }
                 }

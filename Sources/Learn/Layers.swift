@@ -106,8 +106,8 @@ public final class Linear<T: NNScalar>: Layer<T> {
             x.values.withUnsafeBufferPointer { xv in
                 weight.value.withUnsafeBufferPointer { w in
                     T.gemm(transA: false, transB: false, m: x.rows, n: outputs, k: inputs, alpha: 1,
-                           a: xv.baseAddress!, lda: inputs, b: w.baseAddress!, ldb: outputs,
-                           beta: 1, c: out.baseAddress!, ldc: outputs)
+                           a: xv.baseAddress, lda: inputs, b: w.baseAddress, ldb: outputs,
+                           beta: 1, c: out.baseAddress, ldc: outputs)
                 }
             }
         }
@@ -125,8 +125,8 @@ public final class Linear<T: NNScalar>: Layer<T> {
                 weight.gradient.withUnsafeMutableBufferPointer { dw in
                     // dW += xᵀ·g
                     T.gemm(transA: true, transB: false, m: inputs, n: outputs, k: g.rows, alpha: 1,
-                           a: xv.baseAddress!, lda: inputs, b: gv.baseAddress!, ldb: outputs,
-                           beta: 1, c: dw.baseAddress!, ldc: outputs)
+                           a: xv.baseAddress, lda: inputs, b: gv.baseAddress, ldb: outputs,
+                           beta: 1, c: dw.baseAddress, ldc: outputs)
                 }
             }
             bias.gradient.withUnsafeMutableBufferPointer { db in
@@ -137,8 +137,8 @@ public final class Linear<T: NNScalar>: Layer<T> {
                 dx.values.withUnsafeMutableBufferPointer { d in
                     // dx = g·Wᵀ
                     T.gemm(transA: false, transB: true, m: g.rows, n: inputs, k: outputs, alpha: 1,
-                           a: gv.baseAddress!, lda: outputs, b: w.baseAddress!, ldb: outputs,
-                           beta: 0, c: d.baseAddress!, ldc: inputs)
+                           a: gv.baseAddress, lda: outputs, b: w.baseAddress, ldb: outputs,
+                           beta: 0, c: d.baseAddress, ldc: inputs)
                 }
             }
         }

@@ -6,10 +6,11 @@ import Glibc
 /// The number types networks run in: Float for training and inference, Double for the
 /// finite-difference gradient checks. `gemm` is BLAS sgemm/dgemm on row-major matrices.
 public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignificand: FixedWidthInteger {
-    /// C = α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n, all row-major.
+    /// C = α·op(A)·op(B) + β·C with op(A) m×k and op(B) k×n, all row-major. Pointers may be nil
+    /// only for empty matrices (an empty array's buffer has no address); then nothing is read.
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self,
-                     a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
-                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+                     a: UnsafePointer<Self>?, lda: Int, b: UnsafePointer<Self>?, ldb: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>?, ldc: Int)
     static func exp(_ x: Self) -> Self
     static func log(_ x: Self) -> Self
     static func log1p(_ x: Self) -> Self
@@ -17,8 +18,13 @@ public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignifican
 
 extension Float: NNScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
-                            a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-                            beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+                            a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?, ldb: Int,
+                            beta: Float, c: UnsafeMutablePointer<Float>?, ldc: Int) {
+        guard m > 0, n > 0, let c else { return }
+        guard k > 0, let a, let b else {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -29,8 +35,13 @@ extension Float: NNScalar {
 
 extension Double: NNScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
-                            a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
-                            beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+                            a: UnsafePointer<Double>?, lda: Int, b: UnsafePointer<Double>?, ldb: Int,
+                            beta: Double, c: UnsafeMutablePointer<Double>?, ldc: Int) {
+        guard m > 0, n > 0, let c else { return }
+        guard k > 0, let a, let b else {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return
+        }
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }

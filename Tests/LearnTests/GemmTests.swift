@@ -35,5 +35,10 @@ import Testing
         let none: [Float] = [0]
         Float.gemm(transA: false, transB: false, m: 2, n: 3, k: 0, alpha: 1, a: none, lda: 1, b: none, ldb: 3, beta: 0.5, c: &c, ldc: 3)
         #expect(c == [0.5, 1, 1.5, 2, 2.5, 3])
+        // Empty operands have no address; an empty batch multiplies to nothing (it used to trap).
+        Float.gemm(transA: false, transB: false, m: 0, n: 3, k: 4, alpha: 1, a: nil, lda: 4, b: nil, ldb: 3, beta: 0, c: nil, ldc: 3)
+        var d: [Float] = [7, 7]
+        Float.gemm(transA: false, transB: false, m: 1, n: 2, k: 0, alpha: 1, a: nil, lda: 0, b: nil, ldb: 2, beta: 0, c: &d, ldc: 2)
+        #expect(d == [0, 0])
     }
 }
