@@ -191,9 +191,7 @@ public struct EnergyModel: Sendable, Equatable {
 
     /// Reads a model file: the JSON form, or a mononucleotide energy-matrix TSV.
     public static func read(path: String) throws -> EnergyModel {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BETSeqError(.cannotOpen, file: path, "cannot read the file")
-        }
+        let data = Data(try readAllBytes(path: path))
         if isEnergyMatrix(data) { return try decodeMatrix(data, file: path) }
         return try decode(data, file: path)
     }

@@ -39,9 +39,7 @@ public struct PositionFrequencyMatrix: Sendable, Equatable {
     /// Reads every matrix in a JASPAR (`>ID NAME` + rows `A [ … ]`) or MEME (`MOTIF` +
     /// `letter-probability matrix`) file.
     public static func read(path: String) throws -> [PositionFrequencyMatrix] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw BETSeqError(.cannotOpen, file: path, "cannot read the file")
-        }
+        let data = Data(try readAllBytes(path: path))
         let text = String(decoding: data, as: UTF8.self)
         return try parse(text, file: path)
     }

@@ -95,9 +95,16 @@ public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt6
         throw BETSeqError(.invalidOption, file: "--landscape",
                          "'\(spec)': built-in motifs are \(BuiltinMotifs.jaspar.keys.sorted().map { "motif:" + $0 }.joined(separator: ", "))")
     }
-    guard let data = builtin.map({ Data($0.utf8) }) ?? FileManager.default.contents(atPath: spec) else {
-        throw BETSeqError(.cannotOpen, file: spec,
-                         "cannot read the landscape file (expected normal:RANGE, motif:cbf1, motif:pho4, an energy-model JSON or a JASPAR/MEME motif)")
+    let data: Data
+    if let builtin {
+        data = Data(builtin.utf8)
+    } else {
+        do {
+            data = Data(try readAllBytes(path: spec))
+        } catch let e as BETSeqError where e.kind == .cannotOpen {
+            throw BETSeqError(.cannotOpen, file: spec,
+                              "cannot read the landscape file (\(e.message); expected normal:RANGE, motif:cbf1, motif:pho4, an energy-model JSON or a JASPAR/MEME motif)")
+        }
     }
     if builtin == nil && (data.contains(0) || String(data: data, encoding: .utf8) == nil) {
         throw BETSeqError(.unknownFormat, file: spec, "binary data; a landscape file is an energy-model JSON or matrix, a neural model or a JASPAR/MEME motif (text)")
