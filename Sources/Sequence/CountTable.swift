@@ -34,6 +34,10 @@ public struct CountTable: Sendable {
         var headerSeen = false
         var fields: [Range<Int>] = []
         var lineOf: [String: Int] = [:]
+        var lineOfKey: [UInt64: Int] = [:]
+        var seenKeys: [UInt64] = [], seenLines: [Int] = []
+        var ascending = true, lastKey: UInt64 = 0
+        var firstLength = -1
         var i = 0
         while i < data.count {
             var j = i
@@ -70,21 +74,47 @@ public struct CountTable: Sendable {
             guard !fields[0].isEmpty else {
                 throw BETSeqError(.malformedTable, file: name, line: lineNumber, "empty sequence field")
             }
-            // Sequences as 'betseq count' writes them: A/C/G/T, one length, each once.
+            // Sequences as 'betseq count' writes them: A/C/G/T, one length, each once (duplicates
+            // found by 2-bit key up to 32 bases, by text beyond).
             let sequence = fields[0]
-            guard sequence.allSatisfy({ [65, 67, 71, 84].contains(data[$0]) }) else {
-                throw BETSeqError(.malformedTable, file: name, line: lineNumber,
-                                  "sequence '\(String(decoding: data[sequence], as: UTF8.self))': expected only A, C, G and T (upper case)")
+            var key: UInt64 = 0
+            for k in sequence {
+                let code: UInt64
+                switch data[k] {
+                case 65: code = 0
+                case 67: code = 1
+                case 71: code = 2
+                case 84: code = 3
+                default:
+                    throw BETSeqError(.malformedTable, file: name, line: lineNumber,
+                                      "sequence '\(String(decoding: data[sequence], as: UTF8.self))': expected only A, C, G and T (upper case)")
+                }
+                key = key << 2 | code
             }
-            if let first = table.sequences.first, first.utf8.count != sequence.count {
+            if firstLength < 0 { firstLength = sequence.count }
+            guard sequence.count == firstLength else {
                 throw BETSeqError(.malformedTable, file: name, line: lineNumber,
-                                  "sequence of \(sequence.count) bases; the table's first has \(first.utf8.count)")
+                                  "sequence of \(sequence.count) bases; the table's first has \(firstLength)")
             }
             let text = String(decoding: data[sequence], as: UTF8.self)
-            if let previous = lineOf[text] {
+            let previous: Int?
+            if sequence.count > 32 {
+                previous = lineOf.updateValue(lineNumber, forKey: text)
+            } else if ascending, key > lastKey || seenKeys.isEmpty {
+                // Tables as 'betseq count' writes them are sorted: no lookup needed while they are.
+                seenKeys.append(key); seenLines.append(lineNumber); lastKey = key
+                previous = nil
+            } else {
+                if ascending {
+                    ascending = false
+                    lineOfKey = Dictionary(zip(seenKeys, seenLines), uniquingKeysWith: { a, _ in a })
+                    seenKeys = []; seenLines = []
+                }
+                previous = lineOfKey.updateValue(lineNumber, forKey: key)
+            }
+            if let previous {
                 throw BETSeqError(.malformedTable, file: name, line: lineNumber, "sequence \(text) also on line \(previous)")
             }
-            lineOf[text] = lineNumber
             table.sequences.append(text)
             for c in 1..<fields.count {
                 var value = 0

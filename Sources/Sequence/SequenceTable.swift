@@ -65,6 +65,8 @@ public struct SequenceTable: Sendable {
             var fieldCount = 0
             var sequenceField = 0
             var lineOfKey: [UInt64: Int] = [:]
+            var lines: [Int] = []
+            var ascending = true
             while i < end {
                 var j = i
                 while j < end && buf[j] != 10 { j += 1 }
@@ -122,7 +124,19 @@ public struct SequenceTable: Sendable {
                                 }
                                 key = key << 2 | UInt64(c)
                             }
-                            if let previous = lineOfKey.updateValue(line, forKey: key) {
+                            // Tables betseq writes are sorted: no lookup while the keys ascend.
+                            var previous: Int?
+                            if ascending, table.keys.last.map({ key > $0 }) ?? true {
+                                lines.append(line)
+                            } else {
+                                if ascending {
+                                    ascending = false
+                                    lineOfKey = Dictionary(zip(table.keys, lines), uniquingKeysWith: { a, _ in a })
+                                    lines = []
+                                }
+                                previous = lineOfKey.updateValue(line, forKey: key)
+                            }
+                            if let previous {
                                 let text = String(decoding: UnsafeBufferPointer(rebasing: buf[f..<k]), as: UTF8.self)
                                 throw BETSeqError(.malformedTable, file: name, line: line, "sequence \(text) also on line \(previous)")
                             }

@@ -40,3 +40,24 @@ import Testing
         }
     }
 }
+
+/// Duplicate sequences are found in sorted tables (no lookup) and in any order (by lookup).
+@Suite struct DuplicateRowTests {
+    @Test func duplicatesAreFoundInAnyOrder() throws {
+        for (rows, line, first) in [(["AAAA", "ACGT", "ACGT"], 4, 3), (["ACGT", "AAAA", "TTTT", "ACGT"], 5, 2), (["TTTT", "AAAA", "TTTT"], 4, 2)] {
+            let counts = "sequence\tb\n" + rows.map { $0 + "\t1\n" }.joined()
+            let ddg = "sequence\tddg\n" + rows.map { $0 + "\t0.5\n" }.joined()
+            for parse in [{ _ = try CountTable.parse(Array(counts.utf8), name: "t") },
+                          { _ = try SequenceTable.parse(bytes: Array(ddg.utf8), name: "t", required: ["ddg"]) }] as [() throws -> Void] {
+                do {
+                    try parse()
+                    Issue.record("accepted \(rows)")
+                } catch let e as BETSeqError {
+                    #expect(e.description == "t: line \(line): sequence \(rows.last ?? "") also on line \(first)", "\(e)")
+                }
+            }
+        }
+        // Unsorted but distinct is fine.
+        #expect(try CountTable.parse(Array("sequence\tb\nTTTT\t1\nAAAA\t2\nACGT\t3\n".utf8), name: "t").sequences.count == 3)
+    }
+}
