@@ -33,10 +33,7 @@ public struct CountTable: Sendable {
         var lineNumber = 0
         var headerSeen = false
         var fields: [Range<Int>] = []
-        var lineOf: [String: Int] = [:]
-        var lineOfKey: [UInt64: Int] = [:]
-        var seenKeys: [UInt64] = [], seenLines: [Int] = []
-        var ascending = true, lastKey: UInt64 = 0
+        var byKey = RepeatFinder<UInt64>(), byText = RepeatFinder<String>()
         var firstLength = -1
         var i = 0
         while i < data.count {
@@ -97,21 +94,7 @@ public struct CountTable: Sendable {
                                   "sequence of \(sequence.count) bases; the table's first has \(firstLength)")
             }
             let text = String(decoding: data[sequence], as: UTF8.self)
-            let previous: Int?
-            if sequence.count > 32 {
-                previous = lineOf.updateValue(lineNumber, forKey: text)
-            } else if ascending, key > lastKey || seenKeys.isEmpty {
-                // Tables as 'betseq count' writes them are sorted: no lookup needed while they are.
-                seenKeys.append(key); seenLines.append(lineNumber); lastKey = key
-                previous = nil
-            } else {
-                if ascending {
-                    ascending = false
-                    lineOfKey = Dictionary(zip(seenKeys, seenLines), uniquingKeysWith: { a, _ in a })
-                    seenKeys = []; seenLines = []
-                }
-                previous = lineOfKey.updateValue(lineNumber, forKey: key)
-            }
+            let previous = sequence.count <= 32 ? byKey.see(key, line: lineNumber) : byText.see(text, line: lineNumber)
             if let previous {
                 throw BETSeqError(.malformedTable, file: name, line: lineNumber, "sequence \(text) also on line \(previous)")
             }

@@ -125,3 +125,28 @@ public struct SequenceSpeller: Sendable {
         try lo.withUnsafeBufferPointer { try out.write(bytes: UnsafeBufferPointer(rebasing: $0[(l * loLength)..<((l + 1) * loLength)])) }
     }
 }
+
+/// Finds repeated keys in a stream of table rows: free while the keys ascend (the tables betseq
+/// writes are sorted), a hash lookup once they do not.
+struct RepeatFinder<Key: Hashable & Comparable> {
+    private var keys: [Key] = []
+    private var lines: [Int] = []
+    private var ascending = true
+    private var lineOf: [Key: Int] = [:]
+
+    /// The line on which `key` was seen before, or nil (and `key` is remembered on `line`).
+    mutating func see(_ key: Key, line: Int) -> Int? {
+        if ascending {
+            if keys.last.map({ key > $0 }) ?? true {
+                keys.append(key)
+                lines.append(line)
+                return nil
+            }
+            ascending = false
+            lineOf = Dictionary(zip(keys, lines), uniquingKeysWith: { a, _ in a })
+            keys = []
+            lines = []
+        }
+        return lineOf.updateValue(line, forKey: key)
+    }
+}

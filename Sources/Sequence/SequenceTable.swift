@@ -64,9 +64,7 @@ public struct SequenceTable: Sendable {
             var wanted: [Int] = []  // field index → output column, or -1
             var fieldCount = 0
             var sequenceField = 0
-            var lineOfKey: [UInt64: Int] = [:]
-            var lines: [Int] = []
-            var ascending = true
+            var repeats = RepeatFinder<UInt64>()
             while i < end {
                 var j = i
                 while j < end && buf[j] != 10 { j += 1 }
@@ -124,18 +122,7 @@ public struct SequenceTable: Sendable {
                                 }
                                 key = key << 2 | UInt64(c)
                             }
-                            // Tables betseq writes are sorted: no lookup while the keys ascend.
-                            var previous: Int?
-                            if ascending, table.keys.last.map({ key > $0 }) ?? true {
-                                lines.append(line)
-                            } else {
-                                if ascending {
-                                    ascending = false
-                                    lineOfKey = Dictionary(zip(table.keys, lines), uniquingKeysWith: { a, _ in a })
-                                    lines = []
-                                }
-                                previous = lineOfKey.updateValue(line, forKey: key)
-                            }
+                            let previous = repeats.see(key, line: line)
                             if let previous {
                                 let text = String(decoding: UnsafeBufferPointer(rebasing: buf[f..<k]), as: UTF8.self)
                                 throw BETSeqError(.malformedTable, file: name, line: line, "sequence \(text) also on line \(previous)")
