@@ -56,13 +56,14 @@ let package = Package(
             ],
             path: "Sources/CLI"),
 
-        // Fuzz targets for libFuzzer ('make fuzz' builds them with -D FUZZING and the sanitizers).
-        .target(name: "FuzzSupport", dependencies: ["IO"], path: "Sources/Fuzz/Support"),
-        .executableTarget(name: "FuzzReads", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "Sources/Fuzz/Reads"),
-        .executableTarget(name: "FuzzDesigns", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "Sources/Fuzz/Designs"),
-        .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "Sources/Fuzz/Tables"),
-        .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts"], path: "Sources/Fuzz/Models"),
-        .executableTarget(name: "FuzzStructures", dependencies: ["FuzzSupport", "IO", "Contacts"], path: "Sources/Fuzz/Structures"),
+        // Fuzz targets for libFuzzer ('make fuzz' builds them with -D FUZZING and the sanitizers). They
+        // live under fuzz/, not Sources/: their oracle deliberately crashes on an untyped error.
+        .target(name: "FuzzSupport", dependencies: ["IO"], path: "fuzz/targets/Support"),
+        .executableTarget(name: "FuzzReads", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "fuzz/targets/Reads"),
+        .executableTarget(name: "FuzzDesigns", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "fuzz/targets/Designs"),
+        .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "fuzz/targets/Tables"),
+        .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts"], path: "fuzz/targets/Models"),
+        .executableTarget(name: "FuzzStructures", dependencies: ["FuzzSupport", "IO", "Contacts"], path: "fuzz/targets/Structures"),
 
         .testTarget(name: "IOTests", dependencies: ["IO"], path: "Tests/IOTests"),
         .testTarget(name: "SequenceTests", dependencies: ["Sequence", "IO"], path: "Tests/SequenceTests"),

@@ -16,15 +16,26 @@ public protocol NNScalar: BinaryFloatingPoint, Sendable where Self.RawSignifican
     static func log1p(_ x: Self) -> Self
 }
 
+extension NNScalar {
+    /// The operands of a product that BLAS must compute, or nil after handling an empty one: with
+    /// m or n zero there is nothing to write; with k zero (or no A or B) C becomes β·C.
+    static func nonEmptyOperands(m: Int, n: Int, k: Int, a: UnsafePointer<Self>?, b: UnsafePointer<Self>?, beta: Self,
+                                 c: UnsafeMutablePointer<Self>?, ldc: Int)
+        -> (UnsafePointer<Self>, UnsafePointer<Self>, UnsafeMutablePointer<Self>)? {
+        guard m > 0, n > 0, let c else { return nil }
+        guard k > 0, let a, let b else {
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
+            return nil
+        }
+        return (a, b, c)
+    }
+}
+
 extension Float: NNScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                             a: UnsafePointer<Float>?, lda: Int, b: UnsafePointer<Float>?, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>?, ldc: Int) {
-        guard m > 0, n > 0, let c else { return }
-        guard k > 0, let a, let b else {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-            return
-        }
+        guard let (a, b, c) = nonEmptyOperands(m: m, n: n, k: k, a: a, b: b, beta: beta, c: c, ldc: ldc) else { return }
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
@@ -37,11 +48,7 @@ extension Double: NNScalar {
     public static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Double,
                             a: UnsafePointer<Double>?, lda: Int, b: UnsafePointer<Double>?, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>?, ldc: Int) {
-        guard m > 0, n > 0, let c else { return }
-        guard k > 0, let a, let b else {
-            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] } }
-            return
-        }
+        guard let (a, b, c) = nonEmptyOperands(m: m, n: n, k: k, a: a, b: b, beta: beta, c: c, ldc: ldc) else { return }
         cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
