@@ -7,8 +7,8 @@ import Sequence
 
 // FASTA/FASTQ, plain or gzip (and what looks like another compression), through the reader, the
 // BET-seq extractor and a counter: any input is records or a BETSeqError, never a trap.
-/// A small design with UMIs (4^8 sequences), so a run allocates little.
-let design = (try? DesignTemplate("UUATCNNNNCACGTGNNNNCTAUU")) ?? .betseq
+/// A small design with UMIs (4^6 sequences), so a run allocates and scans little.
+let design = (try? DesignTemplate("UUATCNNNCACGTGNNNCTAUU")) ?? .betseq
 /// Built once: the extractor holds no state between reads.
 nonisolated(unsafe) let extractor = try? ReadExtractor(design: design)
 
