@@ -27,7 +27,7 @@ struct ContactsEval: ParsableCommand {
     var svg: String?
 
     func validate() throws {
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? [])) }
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: [("the model", model), ("the list", list)]) }
     }
 
     func run() throws {

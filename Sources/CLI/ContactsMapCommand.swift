@@ -45,7 +45,10 @@ struct ContactsMap: ParsableCommand {
     var svg: String?
 
     func validate() throws {
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + [("--atoms", atoms), ("--svg", svg)].compactMap { o, p in p.map { (o, $0) } }) }
+        try usageCheck {
+            try checkDistinctOutputs([("--out", out)] + [("--atoms", atoms), ("--svg", svg)].compactMap { o, p in p.map { (o, $0) } },
+                                     inputs: [("the structure", structure)])
+        }
     }
 
     func run() throws {

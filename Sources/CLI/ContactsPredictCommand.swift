@@ -27,7 +27,7 @@ struct ContactsPredict: ParsableCommand {
 
     func validate() throws {
         guard (0...9).contains(decimals) else { throw ValidationError("--decimals must be 0 to 9") }
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? [])) }
+        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: [("the model", model), ("the structure", structure)]) }
     }
 
     func run() throws {

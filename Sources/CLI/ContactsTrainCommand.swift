@@ -75,6 +75,7 @@ struct ContactsTrain: ParsableCommand {
             throw ValidationError("--layers, --heads, --hidden, --max-epochs, --eval-every and --patience must be at least 1")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("--train", train)] + (valid.map { [("--valid", $0)] } ?? [])) }
     }
 
     func run() throws {

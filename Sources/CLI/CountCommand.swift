@@ -48,7 +48,11 @@ struct Count: ParsableCommand {
     var samples: [String]
 
     func validate() throws {
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + (summary.map { [("--summary", $0)] } ?? [])) }
+        try usageCheck {
+            // A malformed sample is reported by run(), as a data error.
+            let reads = ((try? SampleSpec.parse(samples)) ?? []).flatMap { sample in sample.files.map { ("sample '\(sample.name)'", $0) } }
+            try checkDistinctOutputs([("--out", out)] + (summary.map { [("--summary", $0)] } ?? []), inputs: reads)
+        }
     }
 
     func run() throws {

@@ -36,6 +36,10 @@ struct DDG: ParsableCommand {
     @Option(help: "Pseudocount added to every bound and reference count.")
     var pseudocount: Double = 0
 
+    func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("the count table", counts)]) }
+    }
+
     func run() throws {
         var options = DDGOptions()
         if rt != nil && temperature != nil { throw ValidationError("give --rt or --temperature, not both") }

@@ -82,6 +82,7 @@ struct FitNN: ParsableCommand {
     var rt = defaultRT
 
     func validate() throws {
+        try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("the table", table)] + (truth.map { [("--truth", $0)] } ?? [])) }
         if likelihood != .ratio && (bound == nil || reference == nil) { throw ValidationError("count likelihoods need --bound and --reference") }
     }
 

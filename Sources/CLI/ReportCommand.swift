@@ -47,7 +47,10 @@ struct ReportCommand: ParsableCommand {
     var json: String?
 
     func validate() throws {
-        try usageCheck { try checkDistinctOutputs([("--out", out), ("--json", json ?? reportJSONPath(forHTML: out))]) }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        let inputs = [("--ddg", ddg)] + models.map { ("--model", $0) }
+            + [("--counts", counts), ("--truth", truth), ("--sweep", sweep)].compactMap { o, p in p.map { (o, $0) } }
+        try usageCheck { try checkDistinctOutputs([("--out", out), ("--json", json ?? reportJSONPath(forHTML: out))], inputs: inputs) }
     }
 
     func run() throws {

@@ -176,8 +176,12 @@ public func canonicalPath(_ path: String) -> String {
 }
 
 /// Throws a usage error when two of a command's outputs are one file (the second would silently
-/// replace the first); `-` (standard output) may appear once.
-public func checkDistinctOutputs(_ outputs: [(option: String, path: String)]) throws {
+/// replace the first; `-`, standard output, may appear once), or when an output is one of the
+/// files the command reads (it would be replaced by what was computed from it). Inputs and outputs
+/// are compared as files (device and inode), so symlinks, hard links and other spellings of a
+/// path count; devices and FIFOs are written through, never replaced, so they are not compared.
+public func checkDistinctOutputs(_ outputs: [(option: String, path: String)],
+                                 inputs: [(option: String, path: String)] = []) throws {
     var seen: [String: String] = [:]
     for (option, path) in outputs {
         let key = path == "-" ? "-" : canonicalPath(path)
@@ -185,5 +189,17 @@ public func checkDistinctOutputs(_ outputs: [(option: String, path: String)]) th
             throw BETSeqError(.invalidOption, file: path, "\(first) and \(option) name the same file")
         }
         seen[key] = option
+    }
+    func regularFile(_ path: String) -> (dev_t, ino_t)? {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return (info.st_dev, info.st_ino)
+    }
+    let read = inputs.compactMap { input in regularFile(input.path).map { (input, $0) } }
+    for (option, path) in outputs {
+        guard let file = regularFile(path) else { continue }
+        if let (input, _) = read.first(where: { $0.1 == file }) {
+            throw BETSeqError(.invalidOption, file: path, "\(option) is also an input (\(input.option) \(input.path)); writing it would destroy what is read")
+        }
     }
 }
