@@ -132,14 +132,11 @@ extension ContactNetwork {
     public static func decode(_ data: Data, file path: String) throws -> (network: ContactNetwork, metadata: ContactModelMetadata?) {
         let f = try File.decode(data, file: path, format: formatName, version: formatVersion)
         let config = f.architecture.config
-        guard [config.embedding, config.hidden, config.heads, config.pairHidden, config.anchorSets].allSatisfy({ (1...4096).contains($0) }),
-              (0...64).contains(config.layers) else {
+        guard config.hasValidSizes else {
             throw BETSeqError(.malformedTable, file: path, "invalid model configuration")
         }
-        // A lower bound on the weights this configuration allocates (the deeper layers' square
-        // matrices and the pair head's first layer), checked before allocating any of them.
-        let width = Double(config.heads * config.hidden + (config.variant == .pgnn ? config.anchorSets : 0))
-        let least = Double(max(0, config.layers - 1)) * width * Double(config.heads * config.hidden) + Double(config.pairHidden) * 3 * width
+        // Checked before allocating any weight.
+        let least = config.leastParameterCount
         guard least <= Double(f.parameters.count) else {
             throw BETSeqError(.malformedTable, file: path, "the parameters do not fit the configuration (\(f.parameters.count) values; it needs at least \(Int(min(least, 1e18))))")
         }

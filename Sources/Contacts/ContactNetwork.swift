@@ -19,6 +19,20 @@ public struct ContactNetworkConfig: Sendable, Equatable {
     /// running averages ("running").
     public var graphStatistics = true
     public init() {}
+
+    /// Every width (embedding, hidden, heads, pair hidden, anchor sets) is 1...4096 and layers
+    /// 0...64 (a model file may have none; training needs one): far above any useful network,
+    /// low enough that products of them cannot overflow.
+    public var hasValidSizes: Bool {
+        [embedding, hidden, heads, pairHidden, anchorSets].allSatisfy { (1...4096).contains($0) } && (0...64).contains(layers)
+    }
+
+    /// A lower bound on the weights this configuration allocates: the deeper layers' square
+    /// matrices and the pair head's first layer (exact enough to refuse sizes that cannot fit).
+    public var leastParameterCount: Double {
+        let width = Double(heads * hidden + (variant == .pgnn ? anchorSets : 0))
+        return Double(max(0, layers - 1)) * width * Double(heads * hidden) + Double(pairHidden) * 3 * width
+    }
 }
 
 /// Atom embeddings from tokens → L × [graph attention (or P-GNN messages) → batch norm → leaky ReLU]

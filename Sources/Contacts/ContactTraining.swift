@@ -129,14 +129,18 @@ public func trainContactModel(_ r: ContactTrainingRequest, log: (String) -> Void
     -> (network: ContactNetwork, metadata: ContactModelMetadata) {
     let o = r.options
     try o.validate()
-    guard r.config.layers >= 1, r.config.heads >= 1, r.config.hidden >= 1 else {
-        throw BETSeqError(.invalidOption, file: "contacts train", "layers, heads and hidden width must be at least 1")
+    guard r.config.layers >= 1, r.config.hasValidSizes else {
+        throw BETSeqError(.invalidOption, file: "contacts train", "layers must be 1 to 64, heads and hidden width 1 to 4096")
     }
+    // Weights, gradients and Adam's two moments, in float32, before any is allocated.
+    try MemoryBudget.check(16 * r.config.leastParameterCount,
+                           for: "a network of \(r.config.layers) layers × \(r.config.heads) heads × \(r.config.hidden)", file: "contacts train")
     guard r.missingWeight.isFinite, r.missingWeight >= 0, r.missingWeight <= 1 else {
         throw BETSeqError(.invalidOption, file: "contacts train", "missing-atom weight \(r.missingWeight): expected a number in [0, 1]")
     }
     let clock = Date()
     let trainPaths = try StructureList.read(path: r.train), validPaths = try r.valid.map(StructureList.read) ?? []
+    try checkDistinctOutputs([("--out", r.out)], inputs: (trainPaths + validPaths).map { ("a listed structure", $0) })
     let trainSet = try ContactExample.load(trainPaths, config: r.config, withTargets: true, missingWeight: r.missingWeight)
     let validSet = try ContactExample.load(validPaths, config: r.config, withTargets: true, missingWeight: r.missingWeight)
     let atoms = trainSet.reduce(0) { $0 + $1.tokens.count }, pairs = trainSet.reduce(0) { $0 + $1.pairCount }

@@ -45,6 +45,16 @@ public struct PipelineRequest: Sendable {
     }
 }
 
+extension PipelineRequest {
+    /// The sweep step's request (its landscape is the simulation's).
+    var sweepRequest: SweepRequest {
+        var sweep = SweepRequest(landscape: LandscapeSpec(spec: landscape, design: design, seed: seed), depths: sweepDepths)
+        sweep.replicates = sweepReplicates
+        sweep.threads = threads
+        return sweep
+    }
+}
+
 /// Simulate (with gzip FASTQ) → count the reads → ΔΔG → linear mono, nn and di fits (scored against
 /// the truth) → the network → depth sweep → report, in `out`. Each step is the library function its
 /// own command calls, so every file can be reproduced or replaced by hand. `log` gets one line per
@@ -53,14 +63,17 @@ public func runPipeline(_ r: PipelineRequest, log: @escaping (String) -> Void) t
     guard r.depth >= 2 else { throw BETSeqError(.invalidOption, file: "--depth", "need at least 2 reads") }
     guard r.threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
     try r.network.validate()
+    if !r.sweepDepths.isEmpty { try r.sweepRequest.validate() }
+    func path(_ name: String) -> String { (r.out as NSString).appendingPathComponent(name) }
+    try checkDistinctOutputs((pipelineOutputs + simulationOutputs.map { "sim/\($0)" }).map { ("--out", path($0)) },
+                             inputs: [("--landscape", r.landscape)])
     let existed = FileManager.default.fileExists(atPath: r.out)
     try makeDirectory(r.out)
     do {
         return try runPipelineSteps(r, log: log)
     } catch {
         // No partial run is left: every file a run writes goes (other files in the folder stay).
-        removeOwnedFiles(["truth.tsv", "counts.tsv", "simulation.json", "input.fastq.gz", "bound.fastq.gz", "unbound.fastq.gz"],
-                         in: (r.out as NSString).appendingPathComponent("sim"), folderToo: true)
+        removeOwnedFiles(simulationOutputs, in: path("sim"), folderToo: true)
         removeOwnedFiles(pipelineOutputs, in: r.out, folderToo: !existed)
         throw error
     }
@@ -130,10 +143,7 @@ private func runPipelineSteps(_ r: PipelineRequest, log: @escaping (String) -> V
     var inputs = BindingReportInputs(ddg: path("ddg.tsv"), counts: path("counts.tsv"), models: models, truth: path("sim/truth.tsv"))
     if !r.sweepDepths.isEmpty {
         log("== simulate sweep → \(path("sweep.tsv"))")
-        var sweep = SweepRequest(landscape: spec, depths: r.sweepDepths)
-        sweep.replicates = r.sweepReplicates
-        sweep.threads = r.threads
-        _ = try writeSweep(sweep, table: path("sweep.tsv"), chart: path("sweep.svg"))
+        _ = try writeSweep(r.sweepRequest, table: path("sweep.tsv"), chart: path("sweep.svg"))
         inputs.sweep = path("sweep.tsv")
     }
 

@@ -50,6 +50,9 @@ public struct SimulationReport: Sendable {
     public var seconds: (landscape: Double, writing: Double)
 }
 
+/// Every file `runSimulation` may write in its folder.
+public let simulationOutputs = ["truth.tsv", "counts.tsv", "simulation.json", "input.fastq.gz", "bound.fastq.gz", "unbound.fastq.gz"]
+
 /// Simulates and writes `truth.tsv`, `counts.tsv`, `simulation.json` and, with `fastq`,
 /// `<fraction>.fastq.gz` into `out` (created if missing). Everything that can fail on bad input
 /// runs before the directory is created. `progress(readsWritten, totalReads)` follows the FASTQ.
@@ -60,13 +63,14 @@ public func runSimulation(_ r: SimulationRequest, progress: (@Sendable (Int, Int
     settings.design = r.landscape.design
     settings.seed = r.landscape.seed
     settings.conditions.rt = r.landscape.rt
+    try checkDistinctOutputs(simulationOutputs.map { ("--out", (r.out as NSString).appendingPathComponent($0)) },
+                             inputs: [("--landscape", r.landscape.spec)])
     let (landscape, note) = try r.landscape.resolve()
     let landscapeSeconds = Date().timeIntervalSince(clock)
     let result = try simulate(landscape: landscape, settings: settings)
     let writing = Date()
     let synthesizer = r.fastq ? try ReadSynthesizer(design: settings.design) : nil
-    let folder = try OutputDirectory(path: r.out, owned: ["truth.tsv", "counts.tsv", "simulation.json",
-                                                          "input.fastq.gz", "bound.fastq.gz", "unbound.fastq.gz"])
+    let folder = try OutputDirectory(path: r.out, owned: simulationOutputs)
     let dir = folder.path
     var warnings: [String] = []
     var files = ["\(dir)/truth.tsv", "\(dir)/counts.tsv", "\(dir)/simulation.json"]
@@ -122,17 +126,31 @@ public struct SweepRequest: Sendable {
     public var depths: [Int]
     public var replicates = 10
     public var threads = 2
+    /// Each replicate is a whole sequencing run scored on its own; ten thousand per depth is far
+    /// beyond a useful error bar and keeps the per-run results small.
+    public static let maxReplicates = 10_000
 
     public init(landscape: LandscapeSpec, depths: [Int]) {
         self.landscape = landscape
         self.depths = depths
+    }
+
+    /// Throws a usage error for a sweep that cannot run (checked before any work or output).
+    public func validate() throws {
+        guard threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
+        guard (1...SweepRequest.maxReplicates).contains(replicates) else {
+            throw BETSeqError(.invalidOption, file: "--replicates", "\(replicates): expected 1 to \(SweepRequest.maxReplicates) per depth")
+        }
+        guard !depths.isEmpty, depths.allSatisfy({ (2...maxSweepDepth).contains($0) }) else {
+            throw BETSeqError(.invalidOption, file: "--depths", "expected read counts from 2 to \(maxSweepDepth)")
+        }
     }
 }
 
 /// The published Fig. 2C design over a resolved landscape: equilibrium once, then every depth ×
 /// replicate sequenced and scored (see `depthSweep`). `progress(done, total)` counts experiments.
 public func runSweep(_ r: SweepRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (table: SweepTable, landscape: Landscape) {
-    guard r.threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
+    try r.validate()
     var conditions = r.conditions
     conditions.rt = r.landscape.rt
     let (landscape, _) = try r.landscape.resolve()
