@@ -92,6 +92,7 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
 /// zero count get ΔΔG NaN and weight 0. ΣB and ΣU run over every row.
 public func replicateDDG(bound b: [Double], reference u: [Double], rt: Double, pseudocount c: Double = 0,
                          file: String = "count table") throws -> (ddg: [Double], weight: [Double]) {
+    guard rt.isFinite, rt > 0 else { throw BETSeqError(.invalidOption, file: file, "RT \(rt): expected a positive number (kcal/mol)") }
     let totalB = b.reduce(0.0) { $0 + $1 + c }
     let totalU = u.reduce(0.0) { $0 + $1 + c }
     guard totalB > 0, totalU > 0 else {

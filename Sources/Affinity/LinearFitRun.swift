@@ -15,7 +15,8 @@ public struct LinearFitRequest: Sendable {
     public var counts: (bound: String, reference: String)?
     public var rt = defaultRT
     /// Standard-error column for weights 1/se².
-    public var seColumn = "se"
+    /// Weights 1/se² from this column; nil: from `se` when the table has it.
+    public var seColumn: String?
     public var weighted = true
     public var options = LinearFitOptions()
     public var split = SplitPlan.holdout(train: 0.8, validation: 0.1)
@@ -51,9 +52,11 @@ public func fitLinearModel(_ r: LinearFitRequest) throws -> LinearFitOutcome {
         rows = try TargetRows.fromCounts(path: r.table, bound: counts.bound, reference: counts.reference, rt: r.rt, weighted: r.weighted)
         weighting = r.weighted ? "1/var = 1/(RT²(1/B + 1/U))" : "unweighted"
     } else {
-        rows = try TargetRows.read(path: r.table, target: r.target, seColumn: r.seColumn, weighted: r.weighted)
-        weighting = rows.weights == nil ? "unweighted" : "1/\(r.seColumn)²"
-        if rows.weights == nil && r.weighted { notes.append("no '\(r.seColumn)' column; fitting unweighted") }
+        let seColumn = r.seColumn ?? "se"
+        rows = try TargetRows.read(path: r.table, target: r.target, seColumn: seColumn, weighted: r.weighted,
+                                   requireSE: r.seColumn != nil && r.weighted)
+        weighting = rows.weights == nil ? "unweighted" : "1/\(seColumn)²"
+        if rows.weights == nil && r.weighted { notes.append("no '\(seColumn)' column; fitting unweighted") }
     }
     try rows.check(design: r.design, file: r.table)
     var truth: [Double]?

@@ -18,15 +18,15 @@ public struct TargetRows: Sendable {
     public var targetName: String
 
     /// Reads the target column (`target`, else `ddg`, else `ddg_true`) and, when `weighted` and the
-    /// table has it, weights 1/se² from `seColumn`.
-    public static func read(path: String, target: String?, seColumn: String, weighted: Bool) throws -> TargetRows {
+    /// table has it (or must have it: `requireSE`), weights 1/se² from `seColumn`.
+    public static func read(path: String, target: String?, seColumn: String, weighted: Bool, requireSE: Bool = false) throws -> TargetRows {
         let header = try SequenceTable.header(path: path)
         let name = target ?? (header.contains("ddg") ? "ddg" : header.contains("ddg_true") ? "ddg_true" : "")
         guard !name.isEmpty else {
             throw BETSeqError(.malformedTable, file: path,
                              "no 'ddg' or 'ddg_true' column; name the target with --target, or give --bound and --reference")
         }
-        let table = try SequenceTable.read(path: path, required: [name], optional: weighted ? [seColumn] : [])
+        let table = try SequenceTable.read(path: path, required: requireSE ? [name, seColumn] : [name], optional: weighted ? [seColumn] : [])
         let y = table.column(name) ?? [], se = table.column(seColumn)
         var rows = TargetRows(length: table.length, keys: [], targets: [], weights: se == nil ? nil : [],
                               dropped: 0, targetName: name)
@@ -67,9 +67,18 @@ extension TargetRows {
         return rows
     }
 
-    /// Checks that the rows fit a design (at least one row; its variable length).
+    /// Checks that the rows fit a design (its variable length) and can be fitted at all: at least two
+    /// rows and a target that varies (otherwise R² and every other score are undefined).
     public func check(design: DesignTemplate, file: String) throws {
         guard length > 0, !keys.isEmpty else { throw BETSeqError(.malformedTable, file: file, "no rows to fit") }
+        let left = dropped > 0 ? " (\(dropped) dropped for a zero count or a non-finite value)" : ""
+        guard keys.count >= 2 else {
+            throw BETSeqError(.malformedTable, file: file, "one row to fit\(left); a fit needs at least two")
+        }
+        let first = targets[0]
+        guard targets.contains(where: { $0 != first }) else {
+            throw BETSeqError(.malformedTable, file: file, "\(targetName) is \(first) in every row\(left); a constant has nothing to fit")
+        }
         guard length == design.variableLength else {
             throw BETSeqError(.malformedTable, file: file,
                               "sequences have \(length) bases but the design has \(design.variableLength) variable bases (--design)")

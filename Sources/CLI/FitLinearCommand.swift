@@ -44,8 +44,8 @@ struct FitLinear: ParsableCommand {
     @Option(help: "RT in kcal/mol when computing ΔΔG from counts.")
     var rt = defaultRT
 
-    @Option(help: "Standard-error column for weights 1/se² (used when present).")
-    var seColumn: String = "se"
+    @Option(help: "Standard-error column for weights 1/se² (default: 'se' when the table has it; a column named here must exist).")
+    var seColumn: String?
 
     @Flag(help: "Ordinary least squares (every row weight 1).")
     var unweighted = false
@@ -59,8 +59,8 @@ struct FitLinear: ParsableCommand {
     @Option(help: "Reference base for reference coding.")
     var referenceBase = Base.A
 
-    @Option(help: "Train,validation,test fractions of the rows (test takes the rest).")
-    var split: String = "0.8,0.1,0.1"
+    @Option(help: "Train,validation,test fractions of the rows (test takes the rest). (default: 0.8,0.1,0.1)")
+    var split: String?
 
     @Option(help: "k-fold cross-validation instead of --split (the saved model uses every row).")
     var folds: Int?
@@ -84,7 +84,10 @@ struct FitLinear: ParsableCommand {
     var meme: String?
 
     func validate() throws {
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + [("--energy-matrix", energyMatrix), ("--meme", meme)].compactMap { o, p in p.map { (o, $0) } }) }
+        try usageCheck {
+            try checkDistinctOutputs([("--out", out)] + [("--energy-matrix", energyMatrix), ("--meme", meme)].compactMap { o, p in p.map { (o, $0) } },
+                                     inputs: [("the table", table)] + (truth.map { [("--truth", $0)] } ?? []))
+        }
         if (bound == nil) != (reference == nil) { throw ValidationError("give both --bound and --reference") }
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
         guard ridge.isFinite, ridge >= 0 else { throw ValidationError("--ridge must be a finite number ≥ 0") }
@@ -92,8 +95,11 @@ struct FitLinear: ParsableCommand {
     }
 
     func splitPlan() throws -> SplitPlan {
-        if let folds { return .folds(folds) }
-        let parts = split.split(separator: ",").compactMap { Double($0) }
+        if let folds {
+            guard split == nil else { throw ValidationError("give --folds or --split, not both") }
+            return .folds(folds)
+        }
+        let parts = (split ?? "0.8,0.1,0.1").split(separator: ",").compactMap { Double($0) }
         guard parts.count == 3, parts.allSatisfy({ $0.isFinite && $0 >= 0 }), abs(parts.reduce(0, +) - 1) < 1e-9 else {
             throw ValidationError("--split needs three fractions ≥ 0 summing to 1, e.g. 0.8,0.1,0.1")
         }
