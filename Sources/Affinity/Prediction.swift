@@ -165,11 +165,12 @@ public struct PredictionTable: Sendable {
 /// What `betseq predict` does: reads a model file of any kind and predicts either every sequence of
 /// its library (`sequences` nil) or the sequences of a table.
 public func predictSequences(modelPath: String, sequences: String?, options: PredictionOptions) throws
-    -> (table: PredictionTable, precision: InferencePrecision) {
+    -> (table: PredictionTable, precision: InferencePrecision?) {
     let model = try readModelFile(path: modelPath).model
-    let precision = (model as? DDGNetwork)?.effectivePrecision(options.precision) ?? .float32
+    // Networks run in the precision asked for (where the CPU can); other models ignore it (nil).
+    let precision = (model as? DDGNetwork)?.effectivePrecision(options.precision)
     var options = options
-    options.precision = precision
+    options.precision = precision ?? .float32
     guard let sequences else {
         return (PredictionTable(length: model.length, keys: nil, ddg: try model.predictLibrary(options: options)), precision)
     }

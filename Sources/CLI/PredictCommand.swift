@@ -38,15 +38,17 @@ struct Predict: ParsableCommand {
         guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
         guard (0...9).contains(decimals) else { throw ValidationError("--decimals must be 0 to 9") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("the model", model)] + (sequences.map { [("the sequences", $0)] } ?? [])) }
     }
 
     func run() throws {
         let clock = Date()
         let (table, used) = try predictSequences(modelPath: model, sequences: all ? nil : sequences,
                                                  options: PredictionOptions(threads: threads, precision: precision))
-        if precision == .bfloat16 && used != .bfloat16 { printErr("bf16 needs AMX (and the published layer layout); using fp32") }
-        printErr(String(format: "predicted %d sequences in %.2f s (%@, %d threads)", table.ddg.count,
-                        Date().timeIntervalSince(clock), used.rawValue, threads))
+        if precision == .bfloat16 && used == nil { printErr("warning: --precision applies to neural networks; \(model) is not one") }
+        if precision == .bfloat16 && used == .float32 { printErr("bf16 needs AMX (and the published layer layout); using fp32") }
+        printErr(String(format: "predicted %d sequences in %.2f s (%@)", table.ddg.count, Date().timeIntervalSince(clock),
+                        used.map { "\($0.rawValue), \(threads) threads" } ?? "not a network"))
         try table.write(path: out, decimals: decimals)
     }
 }
