@@ -270,4 +270,79 @@ import Testing
         try expectFailure(["fit", "nn", "c.tsv", "--likelihood", "binomial", "--bound", "bound", "--reference", "input", "--out", "m.model"],
                           in: dir, status: 65, message: "betseq: c.tsv: a bound or reference column has no counts at all", out: "m.model")
     }
+
+    /// Found by the option pass of the second session: an output that is one of the command's
+    /// inputs (same path, a symlink or a hard link to it) is refused before anything is read, and
+    /// the input is left byte for byte.
+    @Test func outputsNeverReplaceTheirOwnInputs() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let reads = dir.appendingPathComponent("in.fastq.gz")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("fixtures/demo/input.fastq.gz"), to: reads)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.fq").path, withDestinationPath: "in.fastq.gz")
+        try FileManager.default.linkItem(atPath: reads.path, toPath: dir.appendingPathComponent("hard.fq").path)
+        let before = try Data(contentsOf: reads)
+        try expectFailure(["count", "s=in.fastq.gz", "--out", "in.fastq.gz"], in: dir, status: 64,
+                          message: "Error: in.fastq.gz: --out is also an input (sample 's' in.fastq.gz); writing it would destroy what is read")
+        try expectFailure(["count", "s=in.fastq.gz", "--out", "link.fq"], in: dir, status: 64,
+                          message: "Error: link.fq: --out is also an input (sample 's' in.fastq.gz)")
+        try expectFailure(["count", "s=in.fastq.gz", "--out", "c.tsv", "--summary", "hard.fq"], in: dir, status: 64,
+                          message: "Error: hard.fq: --summary is also an input (sample 's' in.fastq.gz)", out: "c.tsv")
+        #expect(try Data(contentsOf: reads) == before)
+
+        #expect(try runBetseq(["count", "input=in.fastq.gz", "bound=in.fastq.gz", "--out", "c.tsv"], cwd: dir).status == 0)
+        let counts = try Data(contentsOf: dir.appendingPathComponent("c.tsv"))
+        try expectFailure(["ddg", "c.tsv", "--bound", "bound", "--reference", "input", "--out", "c.tsv"], in: dir, status: 64,
+                          message: "Error: c.tsv: --out is also an input (the count table c.tsv)")
+        try expectFailure(["fit", "linear", "c.tsv", "--bound", "bound", "--reference", "input", "--out", "c.tsv"], in: dir, status: 64,
+                          message: "Error: c.tsv: --out is also an input (the table c.tsv)")
+        try expectFailure(["report", "--ddg", "c.tsv", "--out", "r.html", "--json", "c.tsv"], in: dir, status: 64,
+                          message: "Error: c.tsv: --json is also an input (--ddg c.tsv)", out: "r.html")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("c.tsv")) == counts)
+
+        // A simulation into the folder its landscape comes from would replace that landscape.
+        let sim = ["simulate", "run", "--design", design, "--depth", "2000"]
+        #expect(try runBetseq(sim + ["--out", "sim"], cwd: dir).status == 0)
+        let truth = try Data(contentsOf: dir.appendingPathComponent("sim/truth.tsv"))
+        try expectFailure(sim + ["--landscape", "sim/truth.tsv", "--out", "sim"], in: dir, status: 64,
+                          message: "betseq: sim/truth.tsv: --out is also an input (--landscape sim/truth.tsv)")
+        #expect(try Data(contentsOf: dir.appendingPathComponent("sim/truth.tsv")) == truth)
+    }
+
+    @Test func fitsRefuseWhatHasNothingToFit() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "sequence\tddg\tse\nAAAA\tnan\t1\nAAAC\t1\t1\n".write(to: dir.appendingPathComponent("one.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["fit", "linear", "one.tsv", "--design", "ATCNNCACGTGNNCTA", "--out", "m.json"], in: dir, status: 65,
+                          message: "betseq: one.tsv: one row to fit (1 dropped for a zero count or a non-finite value); a fit needs at least two", out: "m.json")
+        try "sequence\tddg\nAAAA\t0.5\nAAAC\t0.5\nACGT\t0.5\n".write(to: dir.appendingPathComponent("flat.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["fit", "linear", "flat.tsv", "--design", "ATCNNCACGTGNNCTA", "--out", "m.json"], in: dir, status: 65,
+                          message: "betseq: flat.tsv: ddg is 0.5 in every row; a constant has nothing to fit", out: "m.json")
+        var table = "sequence\tddg\tse\tbound\tinput\n"
+        for k in 0..<64 { table += String((0..<4).map { Array("ACGT")[(k >> (2 * $0)) & 3] }) + "\t\(Double(k % 7) / 10)\t0.1\t\(k % 3 + 1)\t\(k % 5 + 1)\n" }
+        try table.write(to: dir.appendingPathComponent("t.tsv"), atomically: true, encoding: .utf8)
+        try expectFailure(["fit", "linear", "t.tsv", "--design", "ATCNNCACGTGNNCTA", "--se-column", "stderr", "--out", "m.json"], in: dir, status: 65,
+                          message: "betseq: t.tsv: line 1: no column 'stderr'; the table has: sequence, ddg, se, bound, input", out: "m.json")
+        try expectFailure(["fit", "linear", "t.tsv", "--design", "ATCNNCACGTGNNCTA", "--folds", "5", "--split", "0.8,0.1,0.1", "--out", "m.json"], in: dir, status: 64,
+                          message: "Error: give --folds or --split, not both", out: "m.json")
+        for rt in ["0", "-1", "nan"] {
+            try expectFailure(["fit", "linear", "t.tsv", "--design", "ATCNNCACGTGNNCTA", "--bound", "bound", "--reference", "input", "--rt=\(rt)", "--out", "m.json"],
+                              in: dir, status: 64, message: "betseq: t.tsv: RT \(Double(rt)!): expected a positive number (kcal/mol)", out: "m.json")
+        }
+    }
+
+    /// Sizes that cannot be allocated are usage errors before any allocation (they aborted).
+    @Test func impossibleSizesAreRefusedUpFront() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try expectFailure(["simulate", "sweep", "--design", design, "--depths", "1e3", "--replicates", "1000000000", "--out", "s.tsv"], in: dir,
+                          status: 64, message: "betseq: --replicates: 1000000000: expected 1 to 10000 per depth", out: "s.tsv")
+        try expectFailure(["pipeline", "--design", design, "--sweep-replicates", "20000", "--out", "p"], in: dir,
+                          status: 64, message: "betseq: --replicates: 20000: expected 1 to 10000 per depth", out: "p")
+        try "\(root.path)/fixtures/structures/1YJP.cif\n".write(to: dir.appendingPathComponent("train.txt"), atomically: true, encoding: .utf8)
+        try expectFailure(["contacts", "train", "--train", "train.txt", "--hidden", "100000", "--out", "c.model"], in: dir, status: 64,
+                          message: "betseq: contacts train: layers must be 1 to 64, heads and hidden width 1 to 4096", out: "c.model")
+        try expectFailure(["contacts", "train", "--train", "train.txt", "--heads", "4096", "--hidden", "4096", "--out", "c.model"], in: dir, status: 64,
+                          message: "betseq: contacts train: a network of 5 layers × 4096 heads × 4096 needs about", out: "c.model")
+    }
 }
