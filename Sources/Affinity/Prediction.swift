@@ -130,6 +130,17 @@ public func readModelFile(data: Data, file path: String) throws -> ModelFileCont
         let (network, metadata) = try DDGNetwork.decode(data, file: path)
         return .neural(network, metadata)
     }
+    if !EnergyModel.isEnergyMatrix(data) {
+        let kinds = "a ΔΔG model is an energy-model JSON, a linear fit, an energy matrix or a neural network"
+        if data.contains(0) || String(data: data, encoding: .utf8) == nil {
+            throw BETSeqError(.unknownFormat, file: path, "binary data; \(kinds)")
+        }
+        // Another betseq file (a contact model, a report) is named as such rather than parsed.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let format = object["format"] as? String, format != EnergyModel.formatName {
+            throw BETSeqError(.unknownFormat, file: path, "a '\(format)' file; \(kinds)")
+        }
+    }
     return .linear(try LinearModelFile.decode(data, file: path))
 }
 

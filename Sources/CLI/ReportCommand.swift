@@ -43,14 +43,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output HTML file.")
     var out: String
 
-    @Option(help: "JSON summary (default: the output path with .json instead of .html).")
+    @Option(help: "JSON summary (default: the output path with .json instead of .html; none when --out is -).")
     var json: String?
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         let inputs = [("--ddg", ddg)] + models.map { ("--model", $0) }
             + [("--counts", counts), ("--truth", truth), ("--sweep", sweep)].compactMap { o, p in p.map { (o, $0) } }
-        try usageCheck { try checkDistinctOutputs([("--out", out), ("--json", json ?? reportJSONPath(forHTML: out))], inputs: inputs) }
+        let outputs = [("--out", out)] + ((json ?? reportJSONPath(forHTML: out)).map { [("--json", $0)] } ?? [])
+        try usageCheck { try checkDistinctOutputs(outputs, inputs: inputs) }
     }
 
     func run() throws {
@@ -59,6 +60,6 @@ struct ReportCommand: ParsableCommand {
         inputs.threads = max(1, threads)
         let jsonPath = json ?? reportJSONPath(forHTML: out)
         try writeBindingReport(inputs, html: out, json: jsonPath) { printErr($0) }
-        printErr("wrote \(out) and \(jsonPath)")
+        printErr("wrote " + [out == "-" ? "the page to standard output" : out, jsonPath].compactMap { $0 }.joined(separator: " and "))
     }
 }

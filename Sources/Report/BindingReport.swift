@@ -49,19 +49,19 @@ struct LoadedModel {
 }
 
 /// Writes the report page and its JSON summary; both files appear together or not at all.
-public func writeBindingReport(_ inputs: BindingReportInputs, html htmlPath: String, json jsonPath: String,
+public func writeBindingReport(_ inputs: BindingReportInputs, html htmlPath: String, json jsonPath: String?,
                                log: (String) -> Void = { _ in }) throws {
     let (html, summary) = try buildBindingReport(inputs, log: log)
-    let page = try OutputFile(path: htmlPath), numbers = try OutputFile(path: jsonPath)
+    let page = try OutputFile(path: htmlPath), numbers = try jsonPath.map { try OutputFile(path: $0) }
     try Array(html.utf8).withUnsafeBytes { try page.write($0) }
-    try summary.withUnsafeBytes { try numbers.write($0) }
+    try summary.withUnsafeBytes { try numbers?.write($0) }
     try page.finish()
-    try numbers.finish()
+    try numbers?.finish()
 }
 
-/// The JSON path beside a report page: `report.html` → `report.json`.
-public func reportJSONPath(forHTML path: String) -> String {
-    (path.hasSuffix(".html") ? String(path.dropLast(5)) : path) + ".json"
+/// The JSON path beside a report page: `report.html` → `report.json`; none beside standard output.
+public func reportJSONPath(forHTML path: String) -> String? {
+    path == "-" ? nil : (path.hasSuffix(".html") ? String(path.dropLast(5)) : path) + ".json"
 }
 
 /// Builds the report page and its JSON summary (the same numbers).

@@ -345,4 +345,25 @@ import Testing
         try expectFailure(["contacts", "train", "--train", "train.txt", "--heads", "4096", "--hidden", "4096", "--out", "c.model"], in: dir, status: 64,
                           message: "betseq: contacts train: a network of 5 layers × 4096 heads × 4096 needs about", out: "c.model")
     }
+
+    /// `-` is standard output for a report too; the JSON then goes only where --json says (it used
+    /// to land in a file named '-.json').
+    @Test func reportToStandardOutput() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var table = "sequence\tddg\tse\n"
+        for k in 0..<64 { table += String((0..<3).map { Array("ACGT")[(k >> (2 * $0)) & 3] }) + "\t\(Double(k % 7) / 10 - 0.3)\t0.1\n" }
+        try table.write(to: dir.appendingPathComponent("d.tsv"), atomically: true, encoding: .utf8)
+        let page = try runBetseq(["report", "--ddg", "d.tsv", "--out", "-"], cwd: dir)
+        #expect(page.status == 0, "\(page.stderr)")
+        #expect(page.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.stderr.hasSuffix("wrote the page to standard output\n"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["d.tsv"])
+        let both = try runBetseq(["report", "--ddg", "d.tsv", "--out", "-", "--json", "r.json"], cwd: dir)
+        #expect(both.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("r.json"))) as? [String: Any]
+        #expect(summary?["betseq_report_version"] != nil)
+        try expectFailure(["report", "--ddg", "d.tsv", "--out", "-", "--json", "-"], in: dir, status: 64,
+                          message: "Error: -: --out and --json name the same file")
+    }
 }
