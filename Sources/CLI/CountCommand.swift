@@ -2,8 +2,16 @@ import ArgumentParser
 import IO
 import Sequence
 
+/// `count` runs `count reads` unless its first argument is `merge`.
 struct Count: ParsableCommand {
     static let configuration = CommandConfiguration(
+        abstract: "Count variable sequences and distinct UMIs in FASTQ/FASTA reads (plain, gzip or '-').",
+        subcommands: [CountReads.self, CountMerge.self], defaultSubcommand: CountReads.self)
+}
+
+struct CountReads: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reads",
         abstract: "Count variable sequences and distinct UMIs in FASTQ/FASTA reads (plain, gzip or '-').",
         discussion: """
             Each SAMPLE is NAME=FILE[,FILE...]; a name given twice collects all its files. Reads are \
@@ -15,13 +23,20 @@ struct Count: ParsableCommand {
             goes to stderr.
 
             Template characters: A/C/G/T anchor (must match), N variable base, U UMI base, '.' any.
+
+            To count across many jobs (one per lane file, as the Snakemake workflow does), write \
+            each file's state with --shard and combine them with 'betseq count merge': the merged \
+            table equals one count over all the files, UMIs seen in several lanes counted once.
             """)
 
     @Option(help: "Design template (default: the published BET-seq amplicon).")
     var design: String = DesignTemplate.betseqTemplate
 
     @Option(help: "Output TSV ('-' for stdout).")
-    var out: String
+    var out: String?
+
+    @Option(help: "Write the sample's counted state (reads per sequence, distinct UMIs) here for 'betseq count merge' (one sample).")
+    var shard: String?
 
     @Flag(help: "Write read counts instead of distinct-UMI counts.")
     var reads = false
@@ -51,7 +66,11 @@ struct Count: ParsableCommand {
         try usageCheck {
             // A malformed sample is reported by run(), as a data error.
             let reads = ((try? SampleSpec.parse(samples)) ?? []).flatMap { sample in sample.files.map { ("sample '\(sample.name)'", $0) } }
-            try checkDistinctOutputs([("--out", out)] + (summary.map { [("--summary", $0)] } ?? []), inputs: reads)
+            try checkDistinctOutputs([("--out", out), ("--summary", summary), ("--shard", shard)].compactMap { o, p in p.map { (o, $0) } }, inputs: reads)
+        }
+        guard out != nil || shard != nil else { throw ValidationError("give --out (a count table) or --shard (a state to merge)") }
+        if shard != nil && Set(samples.compactMap { $0.split(separator: "=").first }).count > 1 {
+            throw ValidationError("--shard holds one sample; give one NAME=FILE[,FILE...]")
         }
     }
 
@@ -75,13 +94,55 @@ struct Count: ParsableCommand {
             meter?.update(items: reads, unit: "reads", done: done, total: total)
         }
         meter?.finish()
-        for (_, counter) in counted {
-            for empty in counter.summary.emptyFiles { printErr("betseq: warning: \(empty): no records (empty input)") }
-            for fasta in counter.summary.fastaFiles { printErr("betseq: note: \(fasta): FASTA input, quality filters not applied") }
+        if let shard { try counted[0].counter.shard(files: plan[0].files, options: options.summary).write(path: shard) }
+        try finishCount(counted, reads: reads, out: out, summary: summary)
+    }
+}
+
+/// The outputs shared by `count` and `count merge`: warnings about the inputs, the table, the
+/// summary on stderr and optionally as TSV.
+private func finishCount(_ counted: [(name: String, counter: SampleCounter)], reads: Bool, out: String?, summary: String?) throws {
+    for (_, counter) in counted {
+        for empty in counter.summary.emptyFiles { printErr("betseq: warning: \(empty): no records (empty input)") }
+        for fasta in counter.summary.fastaFiles { printErr("betseq: note: \(fasta): FASTA input, quality filters not applied") }
+    }
+    if let out { try writeCountTable(counted, reads: reads, to: out) }
+    let summaryTable = CountSummaryTable(counted)
+    printErr(summaryTable.aligned)
+    if let summary { try summaryTable.write(path: summary) }
+}
+
+struct CountMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge count shards ('betseq count --shard') into one count table.",
+        discussion: """
+            Each SAMPLE is NAME=SHARD[,SHARD...]: the shards of one sample's files (its lanes). \
+            A (sequence, UMI) pair in several shards of a sample is one molecule, so the table and \
+            summary equal those of one 'betseq count' over all the files. Every shard must have \
+            the same design and read filters.
+            """)
+
+    @Argument(help: "Samples as NAME=SHARD[,SHARD...].")
+    var samples: [String]
+
+    @Option(help: "Output TSV ('-' for stdout).")
+    var out: String
+
+    @Flag(help: "Write read counts instead of distinct-UMI counts.")
+    var reads = false
+
+    @Option(help: "Also write the per-sample summary as TSV here.")
+    var summary: String?
+
+    func validate() throws {
+        try usageCheck {
+            let shards = ((try? SampleSpec.parse(samples)) ?? []).flatMap { sample in sample.files.map { ("sample '\(sample.name)'", $0) } }
+            try checkDistinctOutputs([("--out", out)] + (summary.map { [("--summary", $0)] } ?? []), inputs: shards)
         }
-        try writeCountTable(counted, reads: reads, to: out)
-        let summaryTable = CountSummaryTable(counted)
-        printErr(summaryTable.aligned)
-        if let summary { try summaryTable.write(path: summary) }
+    }
+
+    func run() throws {
+        try finishCount(try mergeShards(SampleSpec.parse(samples)), reads: reads, out: out, summary: summary)
     }
 }

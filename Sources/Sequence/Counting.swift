@@ -157,6 +157,71 @@ public final class SampleCounter {
         return Int((useReads ? sparseReads : sparseUMIs)[variable] ?? 0)
     }
 
+    /// This sample's state as a shard: reads per sequence and the distinct (sequence, UMI) pairs.
+    public func shard(files: [String], options: String) -> CountShard {
+        var keys: [UInt64] = [], reads: [UInt32] = []
+        if dense, let readCounts {
+            for i in 0..<speciesCount where readCounts[i] != 0 {
+                keys.append(UInt64(i))
+                reads.append(readCounts[i])
+            }
+        } else {
+            keys = sparseReads.keys.sorted()
+            reads = keys.map { sparseReads[$0] ?? 0 }
+        }
+        var distinct: [UInt64] = []
+        if let bitset {
+            distinct.reserveCapacity(summary.distinct)
+            for word in 0..<(bitsetBytes / 8) {
+                var bits = bitset[word]
+                while bits != 0 {
+                    distinct.append(UInt64(word) << 6 | UInt64(bits.trailingZeroBitCount))
+                    bits &= bits - 1
+                }
+            }
+        } else if umiBits > 0 {
+            distinct = pairs.sorted()
+        }
+        return CountShard(design: design.template, options: options, summary: summary, files: files,
+                          keys: keys, reads: reads, pairs: distinct)
+    }
+
+    /// Adds a shard of the same design, as if its reads were counted here: reads add up, and a
+    /// (sequence, UMI) pair already seen here is a duplicate, not a new molecule.
+    public func absorb(_ shard: CountShard) {
+        summary.reads += shard.summary.reads
+        for i in summary.rejected.indices { summary.rejected[i] += shard.summary.rejected[i] }
+        summary.emptyFiles += shard.summary.emptyFiles
+        summary.fastaFiles += shard.summary.fastaFiles
+        summary.accepted += shard.summary.accepted
+        for (key, n) in zip(shard.keys, shard.reads) {
+            if dense, let readCounts, let umiCounts {
+                readCounts[Int(key)] &+= n
+                if umiBits == 0 { umiCounts[Int(key)] &+= n }
+            } else {
+                sparseReads[key, default: 0] &+= n
+                if umiBits == 0 { sparseUMIs[key, default: 0] &+= n }
+            }
+        }
+        guard umiBits > 0 else { return }
+        // The shard's own duplicates, then its pairs that this sample has already seen.
+        summary.duplicates += shard.summary.accepted - shard.pairs.count
+        for pair in shard.pairs {
+            let isNew: Bool
+            if let bitset {
+                let word = Int(pair >> 6), bit: UInt64 = 1 << (pair & 63)
+                isNew = bitset[word] & bit == 0
+                bitset[word] |= bit
+            } else {
+                isNew = pairs.insert(pair).inserted
+                if bitsetPossible && pairs.count >= bitsetThreshold { switchToBitset() }
+            }
+            guard isNew else { summary.duplicates += 1; continue }
+            let key = pair >> UInt64(umiBits)
+            if dense, let umiCounts { umiCounts[Int(key)] &+= 1 } else { sparseUMIs[key, default: 0] &+= 1 }
+        }
+    }
+
     /// Variable sequences with at least one read in any of `counters` (all of one design),
     /// ascending, which is alphabetical order.
     public static func observedKeys(_ counters: [SampleCounter]) -> [UInt64] {
