@@ -34,6 +34,9 @@ public struct DDGResult: Sendable {
     public var dropped = 0
     /// The mean removed by centring.
     public var centre = 0.0
+    /// Per replicate (in the order of the bound columns), each reported sequence's own ΔΔG_k,
+    /// mean-centred over the sequences that replicate measured; NaN where it measured none.
+    public var replicates: [[Double]] = []
 }
 
 /// Estimates ΔΔG from bound and reference (input or unbound) counts.
@@ -64,6 +67,7 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
     let rows = table.sequences.count
     var sumW = [Double](repeating: 0, count: rows)
     var sumWX = [Double](repeating: 0, count: rows)
+    var each: [[Double]] = []
     for (b, u) in pairs {
         let replicate = try replicateDDG(bound: b.map(Double.init), reference: u.map(Double.init), rt: options.rt,
                                          pseudocount: options.pseudocount, file: file)
@@ -71,6 +75,7 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
             sumW[r] += replicate.weight[r]
             sumWX[r] += replicate.weight[r] * replicate.ddg[r]
         }
+        each.append(replicate.ddg)
     }
     var result = DDGResult()
     for r in 0..<rows {
@@ -83,6 +88,13 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
     if !result.ddg.isEmpty {
         result.centre = result.ddg.reduce(0, +) / Double(result.ddg.count)
         for i in result.ddg.indices { result.ddg[i] -= result.centre }
+    }
+    result.replicates = each.map { ddg in
+        var own = result.rows.map { ddg[$0] }
+        let measured = own.filter(\.isFinite)
+        let centre = measured.reduce(0, +) / Double(max(1, measured.count))
+        for i in own.indices where own[i].isFinite { own[i] -= centre }
+        return own
     }
     return result
 }
@@ -109,11 +121,19 @@ public func replicateDDG(bound b: [Double], reference u: [Double], rt: Double, p
     return (ddg, weight)
 }
 
-/// Writes `sequence ddg se` and then the named count columns, one row per reported sequence.
-public func writeDDG(_ result: DDGResult, table: CountTable, countColumns: [String], to path: String) throws {
+/// Writes `sequence ddg se`, then one `ddg_<name>` column per replicate when `replicateNames` are
+/// given (`nan` where a replicate measured nothing), then the named count columns, one row per
+/// reported sequence.
+public func writeDDG(_ result: DDGResult, table: CountTable, countColumns: [String], replicateNames: [String]? = nil,
+                     to path: String) throws {
     let columns = try countColumns.map { try table.column($0) }
+    let replicates = replicateNames == nil ? [] : result.replicates
+    if let replicateNames, replicateNames.count != result.replicates.count {
+        throw BETSeqError(.invalidOption, file: path, "\(replicateNames.count) replicate names for \(result.replicates.count) replicates")
+    }
     let text = try TextWriter(path: path)
     try text.write("sequence\tddg\tse")
+    for name in replicateNames ?? [] { try text.write("\tddg_" + name) }
     for name in countColumns { try text.write("\t" + name) }
     try text.write(byte: 10)
     for (i, r) in result.rows.enumerated() {
@@ -122,6 +142,10 @@ public func writeDDG(_ result: DDGResult, table: CountTable, countColumns: [Stri
         try text.write(result.ddg[i])
         try text.write(byte: 9)
         try text.write(result.se[i])
+        for replicate in replicates {
+            try text.write(byte: 9)
+            if replicate[i].isFinite { try text.write(replicate[i]) } else { try text.write("nan") }
+        }
         for col in columns {
             try text.write(byte: 9)
             try text.write(col[r])

@@ -7,7 +7,8 @@ import Sequence
 public struct NeuralFitRequest: Sendable {
     /// `ddg.tsv` (ratio likelihood) or a count table (count likelihoods, with `counts`).
     public var table: String
-    /// Bound and reference count columns, for the Poisson and binomial likelihoods.
+    /// Bound and reference count columns, for the Poisson and binomial likelihoods; several
+    /// comma-separated columns (replicates) are pooled by adding their counts.
     public var counts: (bound: String, reference: String)?
     /// Target column in ratio mode (default `ddg`, else `ddg_true`).
     public var target: String?
@@ -40,8 +41,16 @@ public func neuralTrainingData(_ r: NeuralFitRequest) throws -> (data: NeuralDat
     guard let counts = r.counts else {
         throw BETSeqError(.invalidOption, file: r.table, "count likelihoods need bound and reference columns (--bound, --reference)")
     }
-    let t = try SequenceTable.read(path: r.table, required: [counts.bound, counts.reference])
-    let b = t.column(counts.bound) ?? [], u = t.column(counts.reference) ?? []
+    // Comma-separated columns (replicates) are pooled: their counts add up per sequence.
+    let boundColumns = counts.bound.split(separator: ",").map(String.init)
+    let referenceColumns = counts.reference.split(separator: ",").map(String.init)
+    let t = try SequenceTable.read(path: r.table, required: boundColumns + referenceColumns.filter { !boundColumns.contains($0) })
+    func pooled(_ names: [String]) -> [Double] {
+        names.compactMap { t.column($0) }.reduce(into: [Double](repeating: 0, count: t.keys.count)) { sum, column in
+            for i in sum.indices { sum[i] += column[i] }
+        }
+    }
+    let b = pooled(boundColumns), u = pooled(referenceColumns)
     let measured = try replicateDDG(bound: b, reference: u, rt: r.options.rt, file: r.table).ddg
     var data = NeuralData(keys: [], target: [], weights: nil)
     for i in t.keys.indices where b[i] + u[i] > 0 && b[i] >= 0 && u[i] >= 0 {

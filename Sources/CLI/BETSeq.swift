@@ -19,7 +19,7 @@ struct BETSeq: ParsableCommand {
             70 numerical failure (divergence, no convergence), 73 cannot create an output, 74 I/O error.
             """,
         version: BETSeq.version,
-        subcommands: [Count.self, DDG.self, SimulateCommand.self, Fit.self, Predict.self, ReportCommand.self, Pipeline.self, ContactsCommand.self])
+        subcommands: [Count.self, DDG.self, SimulateCommand.self, Fit.self, Predict.self, ReportCommand.self, Run.self, Pipeline.self, ContactsCommand.self])
 
     static let version = "0.4.0"
 

@@ -36,6 +36,9 @@ struct DDG: ParsableCommand {
     @Option(help: "Pseudocount added to every bound and reference count.")
     var pseudocount: Double = 0
 
+    @Option(help: "Also write each replicate's own ΔΔG as ddg_<NAME> columns, one name per --bound column (comma-separated).")
+    var replicateNames: String?
+
     func validate() throws {
         try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("the count table", counts)]) }
     }
@@ -54,7 +57,11 @@ struct DDG: ParsableCommand {
         let table = try CountTable.read(path: counts)
         let result = try estimateDDG(table, bound: boundColumns, reference: referenceColumns,
                                      options: options, file: counts)
-        try writeDDG(result, table: table, countColumns: boundColumns + referenceColumns, to: out)
+        let names = replicateNames.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        if let names, names.count != boundColumns.count || names.contains(where: \.isEmpty) || Set(names).count != names.count {
+            throw ValidationError("--replicate-names needs one distinct name per --bound column (\(boundColumns.count))")
+        }
+        try writeDDG(result, table: table, countColumns: boundColumns + referenceColumns, replicateNames: names, to: out)
         printErr("sequences: \(table.sequences.count)  reported: \(result.sequences.count)  "
                  + "dropped (zero count): \(result.dropped)  replicates: \(boundColumns.count)  RT: \(options.rt)")
     }

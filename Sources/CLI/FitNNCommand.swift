@@ -27,10 +27,10 @@ struct FitNN: ParsableCommand {
     @Option(help: "ratio, poisson or binomial.")
     var likelihood = Likelihood.ratio
 
-    @Option(help: "Bound count column (count mode).")
+    @Option(help: "Bound count column (count mode); comma-separated replicate columns are pooled.")
     var bound: String?
 
-    @Option(help: "Reference (input) count column (count mode).")
+    @Option(help: "Reference (input) count column (count mode); comma-separated replicate columns are pooled.")
     var reference: String?
 
     @Option(help: "Target column in ratio mode (default: ddg, else ddg_true).")

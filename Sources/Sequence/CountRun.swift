@@ -83,6 +83,32 @@ public struct CountSummaryTable: Sendable, Equatable {
         try text.finish()
     }
 
+    /// Reads a summary `write` wrote (every value a non-negative integer).
+    public static func read(path: String) throws -> CountSummaryTable {
+        let text = String(decoding: try readAllBytes(path: path), as: UTF8.self)
+        let rows = text.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = rows.first, header.first == "metric", header.count >= 2 else {
+            throw BETSeqError(.malformedTable, file: path, line: 1, "expected a count summary: 'metric' and one column per sample")
+        }
+        for (n, row) in rows.enumerated().dropFirst() {
+            guard row.count == header.count, row.dropFirst().allSatisfy({ Int($0).map { $0 >= 0 } ?? false }) else {
+                throw BETSeqError(.malformedTable, file: path, line: n + 1, "expected \(header.count) fields: a metric and non-negative counts")
+            }
+        }
+        return CountSummaryTable(rows: rows)
+    }
+
+    init(rows: [[String]]) { self.rows = rows }
+
+    /// Sample names, in column order.
+    public var samples: [String] { Array(rows.first?.dropFirst() ?? []) }
+
+    /// A metric (`reads`, `counted`, `duplicates`, `distinct_umis`, `rejected_<reason>`) of one sample.
+    public func value(_ metric: String, sample: String) -> Int? {
+        guard let c = rows.first?.firstIndex(of: sample), let row = rows.first(where: { $0.first == metric }) else { return nil }
+        return Int(row[c])
+    }
+
     /// Columns padded to a common width (names left-aligned, numbers right-aligned).
     public var aligned: String {
         let widths = (0..<(rows.first?.count ?? 0)).map { c in rows.map { $0[c].count }.max() ?? 0 }
