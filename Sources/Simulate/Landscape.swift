@@ -78,12 +78,22 @@ enum Streams {
 
 /// Builds the landscape a `--landscape` argument names:
 /// - `normal:RANGE` — iid Normal(0, RANGE/6) kcal/mol per sequence (seeded);
+/// - `pho4like[:RANGE]`, `cbf1like[:RANGE]` — composed landscapes with set fractions of additive,
+///   nearest-neighbour, gapped-pair and triple effects (`ComposedLandscapeSpec`; seeded);
 /// - a model file: a betseq energy-model JSON (as the linear fits write), an energy-matrix TSV or a
 ///   neural model (predicted in float32 over the library);
 /// - a JASPAR or MEME motif file (`motifID` picks one when the file holds several).
 public func resolveLandscape(_ spec: String, design: DesignTemplate, seed: UInt64, rt: Double = defaultRT,
                              motifID: String? = nil) throws -> (landscape: Landscape, note: String?) {
     let length = design.variableLength
+    // pho4like[:RANGE] and cbf1like[:RANGE] (RANGE default 3 kcal/mol, σ = RANGE/6).
+    let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
+    if let name = parts.first, let composed = ComposedLandscapeSpec.builtin[name] {
+        guard let range = parts.count == 2 ? Double(parts[1]) : 3.0 else {
+            throw BETSeqError(.invalidOption, file: "--landscape", "'\(spec)': expected \(name) or \(name):RANGE with RANGE in kcal/mol")
+        }
+        return (try Landscape.composed(composed, design: design, range: range, seed: seed, origin: spec), nil)
+    }
     if spec.hasPrefix("normal:") {
         guard let range = Double(spec.dropFirst("normal:".count)) else {
             throw BETSeqError(.invalidOption, file: "--landscape", "'\(spec)': expected normal:RANGE with RANGE in kcal/mol")
