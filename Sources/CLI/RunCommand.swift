@@ -8,7 +8,7 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a study from a sample sheet: count, ΔΔG, linear and neural models, reports and a summary across experiments.",
-        subcommands: [RunStudy.self, RunSummary.self], defaultSubcommand: RunStudy.self)
+        subcommands: [RunStudy.self, RunSummary.self, RunPlan.self], defaultSubcommand: RunStudy.self)
 }
 
 struct RunStudy: ParsableCommand {
@@ -110,5 +110,26 @@ struct RunSummary: ParsableCommand {
         let sheet = try SampleSheet.read(path: sheet)
         _ = try writeStudySummary(sheet: sheet, out: out, threads: threads) { printErr($0) }
         print("summary: \((out as NSString).appendingPathComponent("summary.html"))")
+    }
+}
+
+struct RunPlan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Check a sample sheet and print its experiments, samples and files as JSON.",
+        discussion: """
+            The workflow reads the sheet through this command, so the sheet has one parser: \
+            experiments in order, each with protein, design, reference, replicates, the \
+            bound and reference count columns, and samples (count column, fraction, replicate, \
+            files resolved against the sheet's folder).
+            """)
+
+    @Argument(help: "Sample sheet (TSV).")
+    var sheet: String
+
+    func run() throws {
+        let plan = try SampleSheet.read(path: sheet).plan
+        let data = try JSONSerialization.data(withJSONObject: plan, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
     }
 }

@@ -1,7 +1,19 @@
 import CBLAS
 
 /// Dense symmetric linear algebra in float64 on LAPACK (OpenBLAS), for normal equations.
+///
+/// OpenBLAS's LAPACK splits its work by its thread count, which changes the last bits of the
+/// result; these small systems (at most a few thousand unknowns) are solved on one thread so that
+/// a fit gives the same coefficients whatever the thread setting (a workflow job with one thread
+/// and `betseq run` with two write identical models).
 public enum SymmetricSolver {
+    static func singleThreaded<T>(_ body: () -> T) -> T {
+        let threads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(threads) }
+        return body()
+    }
+
     /// Solves A·x = b for symmetric positive definite A (n×n, row- or column-major: symmetric)
     /// by Cholesky factorisation (LAPACK dpotrf/dpotrs). Returns nil when A is not positive
     /// definite (singular or indefinite), so the caller can fall back to `pseudoSolve`.
@@ -15,11 +27,11 @@ public enum SymmetricSolver {
         var info: Int32 = 0
         var dim = Int32(n), one: Int32 = 1
         var uplo = CChar(UInt8(ascii: "L"))
-        dpotrf_(&uplo, &dim, &factor, &dim, &info)
+        singleThreaded { dpotrf_(&uplo, &dim, &factor, &dim, &info) }
         guard info == 0 else { return nil }
         var ratio = Double.infinity
         for i in 0..<n where a[i * n + i] > 0 { ratio = min(ratio, factor[i * n + i] * factor[i * n + i] / a[i * n + i]) }
-        dpotrs_(&uplo, &dim, &one, &factor, &dim, &x, &dim, &info)
+        singleThreaded { dpotrs_(&uplo, &dim, &one, &factor, &dim, &x, &dim, &info) }
         guard info == 0, x.allSatisfy(\.isFinite) else { return nil }
         return (x, ratio)
     }
@@ -42,7 +54,7 @@ public enum SymmetricSolver {
         var lwork = Int32(workSize), liwork = iworkSize
         var work = [Double](repeating: 0, count: Int(lwork))
         var iwork = [Int32](repeating: 0, count: Int(liwork))
-        dsyevd_(&jobz, &uplo, &dim, &m, &dim, &w, &work, &lwork, &iwork, &liwork, &info)
+        singleThreaded { dsyevd_(&jobz, &uplo, &dim, &m, &dim, &w, &work, &lwork, &iwork, &liwork, &info) }
         guard info == 0 else { return nil }
         // Column-major output: column k is eigenvector k, i.e. row k of the row-major view of mᵀ.
         var vectors = [Double](repeating: 0, count: n * n)

@@ -39,6 +39,17 @@ public struct ExperimentFiles: Sendable {
                                "network.model", "report.html", "report.json"]
 }
 
+extension SampleSheet {
+    /// The sheet as plain values for JSON (`betseq run plan`, read by the Snakemake workflow).
+    public var plan: [String: Any] {
+        ["sheet": path, "experiments": experiments.map { e -> [String: Any] in
+            ["name": e.name, "protein": e.protein, "design": e.design.template, "reference": e.reference.rawValue,
+             "replicates": e.replicates, "bound_columns": e.boundColumns, "reference_columns": e.referenceColumns,
+             "samples": e.samples.map { ["column": $0.column, "fraction": $0.fraction.rawValue, "replicate": $0.replicate, "files": $0.files] }]
+        }]
+    }
+}
+
 extension SampleSheet.Experiment {
     /// Count columns: `<fraction>_<replicate>`, replicate by replicate.
     public var countColumns: [String] { samples.map(\.column) }
