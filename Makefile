@@ -1,12 +1,14 @@
 # BETSeq: `make demo` and `make test` each install what is missing, build, and run.
 SWIFT ?= swift
 APT_PACKAGES := libgsl-dev zlib1g-dev libisal-dev libopenblas-dev pkg-config gzip
-# The report test renders the HTML in a real browser.
-TEST_PACKAGES := chromium
+# The report test renders the HTML in a real browser; the workflow test runs Snakemake from PyPI
+# in a virtual environment.
+TEST_PACKAGES := chromium python3-venv
+VENV := .venv-workflow
 BETSEQ := .build/release/betseq
 DEMO := out/demo
 
-.PHONY: all deps build test demo fuzz clean
+.PHONY: all deps build test workflow-test demo fuzz clean
 
 all: build
 
@@ -26,6 +28,18 @@ build: deps
 test:
 	@$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(SWIFT) test
+	@$(MAKE) --no-print-directory workflow-test
+
+# Snakemake ≥ 9 and the Slurm executor plugin, from PyPI, in a virtual environment of their own.
+$(VENV)/bin/snakemake:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q "snakemake>=9,<10" snakemake-executor-plugin-slurm
+
+# The same two-experiment study through `betseq run` and through Snakemake with --cores 2 must
+# give the same files; the Slurm profile must plan the same jobs (dry run).
+workflow-test: $(VENV)/bin/snakemake
+	$(SWIFT) build --product betseq
+	bash workflow/test.sh .build/debug/betseq $(VENV)/bin/snakemake
 
 # The main job on embedded data (the built-in Cbf1 motif): simulate a BET-seq library with reads,
 # count them (checking the counts equal the simulated ones), estimate ΔΔG, fit mononucleotide,
@@ -45,4 +59,4 @@ fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) bash fuzz/run.sh
 
 clean:
-	rm -rf .build .build-fuzz out
+	rm -rf .build .build-fuzz out $(VENV)

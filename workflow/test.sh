@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The workflow test of `make test`: a two-experiment sheet (Pho4-like and Cbf1-like landscapes,
+# two replicates, each fraction in two lanes with PCR duplicates across lanes) run by
+# `betseq run` and by Snakemake with --cores 2; the outputs must agree: counts.tsv,
+# count_summary.tsv, ddg.tsv and summary.json byte for byte, linear models and networks equal but
+# for the command line and paths that record how they were made.
+# Usage: workflow/test.sh BETSEQ SNAKEMAKE
+set -euo pipefail
+BETSEQ=$(realpath "$1")
+SNAKEMAKE=$(realpath "$2")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT; echo "work: $WORK" >&2
+cd "$WORK"
+DESIGN=UUUUNNNCACGTGNNNAGAT
+
+printf "experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n" > sheet.tsv
+for exp in pho4like cbf1like; do
+    for rep in 1 2; do
+        "$BETSEQ" simulate run --design "$DESIGN" --landscape "$exp" --depth 24000 --duplicates 0.3 --fastq \
+            --seed "$rep" --out "sim/$exp/$rep" 2>/dev/null
+        for fraction in input bound; do
+            # Reads dealt to two lanes in turn: a molecule's PCR copies end up in both.
+            gzip -dc "sim/$exp/$rep/$fraction.fastq.gz" | paste - - - - \
+                | awk -F'\t' -v base="sim/$exp/$rep/$fraction" '{ f = base "_L" (NR % 2 + 1) ".fastq"; print $1 "\n" $2 "\n" $3 "\n" $4 > f }'
+            gzip sim/"$exp"/"$rep"/"$fraction"_L1.fastq
+            for lane in L1.fastq.gz L2.fastq; do
+                printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$exp" "$rep" "$fraction" "sim/$exp/$rep/${fraction}_$lane" "$DESIGN" "${exp%like}-like" >> sheet.tsv
+            done
+        done
+    done
+done
+
+"$BETSEQ" run sheet.tsv --out run --epochs 1 2>run.log || { cat run.log; exit 1; }
+"$SNAKEMAKE" -s "$ROOT/workflow/Snakefile" --cores 2 --quiet all \
+    --config samples=sheet.tsv out=smk betseq="$BETSEQ" epochs=1 >smk.log 2>&1 || { tail -40 smk.log; exit 1; }
+
+status=0
+# The Slurm profile plans the same jobs (a dry run needs no cluster).
+"$SNAKEMAKE" -s "$ROOT/workflow/Snakefile" --profile "$ROOT/workflow/profiles/slurm" --dry-run \
+    --config samples=sheet.tsv out=slurm betseq="$BETSEQ" >slurm.log 2>&1 || { echo "workflow test: Slurm dry run failed"; tail -20 slurm.log; status=1; }
+grep -q "count_file *16" slurm.log || { echo "workflow test: the Slurm dry run does not plan 16 count jobs"; status=1; }
+for exp in pho4like cbf1like; do
+    for f in counts.tsv count_summary.tsv ddg.tsv; do
+        cmp -s "run/$exp/$f" "smk/$exp/$f" || { echo "workflow test: $exp/$f differs"; status=1; }
+    done
+done
+cmp -s run/summary.json smk/summary.json || { echo "workflow test: summary.json differs"; diff run/summary.json smk/summary.json | head; status=1; }
+python3 - <<'PY' || status=1
+import json, sys
+def strip(node):
+    # What records how a file was made (command line, output folder, seconds taken) is not what it holds.
+    if isinstance(node, dict):
+        return {k: strip(v) for k, v in node.items() if k not in ("command", "input", "seconds")}
+    if isinstance(node, list):
+        return [strip(v) for v in node]
+    return node
+bad = 0
+for exp in ("pho4like", "cbf1like"):
+    for name in ("mono.json", "nn.json", "di.json", "network.model"):
+        a = json.load(open(f"run/{exp}/{name}")); b = json.load(open(f"smk/{exp}/{name}"))
+        if strip(a) != strip(b):
+            print(f"workflow test: {exp}/{name} differs", file=sys.stderr); bad = 1
+summary = json.load(open("run/summary.json"))
+for exp in ("pho4like", "cbf1like"):
+    e = summary["experiments"][exp]
+    print(f"  {exp}: replicate r² {e['replicate_r2']:.3f}; explained mono {e['explained']['mono']:.3f}, nn {e['explained']['nn']:.3f}, di {e['explained']['di']:.3f}")
+sys.exit(bad)
+PY
+[ $status -eq 0 ] && echo "workflow test: betseq run and Snakemake (--cores 2) agree on 2 experiments, 16 lane files"
+exit $status
