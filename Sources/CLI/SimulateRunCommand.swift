@@ -23,6 +23,13 @@ struct SimulateRun: ParsableCommand {
             --reads; columns input, bound[, unbound]), OUT/simulation.json, and with --fastq \
             OUT/<fraction>.fastq.gz in the design's layout. Without --errors, 'betseq count' on those \
             reads reproduces counts.tsv exactly.
+
+            With --replicates N (and --lanes M), OUT holds a whole experiment for 'betseq run': \
+            replicates share the landscape, library and equilibrium and differ in sampling; each \
+            fraction's reads are dealt to M lane files <fraction>_<replicate>_L<lane>.fastq.gz (a \
+            molecule's PCR copies land in several lanes); counts.tsv has one column per \
+            <fraction>_<replicate>, and samples.tsv is the sample sheet (experiment --experiment, \
+            default the folder's name).
             """)
 
     @OptionGroup var experiment: ExperimentOptions
@@ -57,6 +64,18 @@ struct SimulateRun: ParsableCommand {
     @Option(help: "Output directory (created if missing).")
     var out: String
 
+    @Option(help: "Replicate experiments (with --lanes: a whole experiment with samples.tsv for 'betseq run').")
+    var replicates: Int?
+
+    @Option(help: "FASTQ files (lanes) per fraction and replicate.")
+    var lanes: Int?
+
+    @Option(help: "Experiment name in samples.tsv (default: the output folder's name).")
+    var experimentName: String?
+
+    @Option(help: "Protein name in samples.tsv (default: the experiment name).")
+    var proteinName: String?
+
     func run() throws {
         let started = Date()
         if phredProfile != nil && !errors { throw ValidationError("--phred-profile applies with --errors") }
@@ -72,8 +91,19 @@ struct SimulateRun: ParsableCommand {
         request.fastq = fastq
         request.errors = errors ? try phredProfile.map(PhredProfile.parse) ?? .illumina : nil
         let meter = ProgressMeter(label: "writing FASTQ")
-        let report = try runSimulation(request) { n, total in
-            meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
+        let report: SimulationReport
+        if replicates != nil || lanes != nil || experimentName != nil || proteinName != nil {
+            var x = SimulatedExperiment(experiment: experimentName ?? URL(fileURLWithPath: out).lastPathComponent)
+            x.replicates = replicates ?? 1
+            x.lanes = lanes ?? 1
+            x.protein = proteinName
+            report = try runSimulatedExperiment(request, x) { n, total in
+                meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
+            }
+        } else {
+            report = try runSimulation(request) { n, total in
+                meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
+            }
         }
         meter.finish()
         if let note = report.landscapeNote { printErr("landscape: \(note)") }

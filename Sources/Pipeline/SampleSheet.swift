@@ -1,6 +1,7 @@
 import Foundation
 import IO
 import Sequence
+import Simulate
 
 /// A study's sample sheet (`betseq run`, the Snakemake workflow): TSV with a header and one row per
 /// FASTQ file, `experiment  replicate  fraction  fastq`, where `fraction` is input, bound or
@@ -92,10 +93,10 @@ public struct SampleSheet: Sendable {
         for row in rows {
             func field(_ name: String) -> String? { columns[name].map { row.fields[$0] } }
             let name = field("experiment") ?? "", replicate = field("replicate") ?? "", fastq = field("fastq") ?? ""
-            guard isSafeName(name) else {
+            guard SampleSheetName.isValid(name) else {
                 throw fail(row.line, "experiment '\(name)': use letters, digits, '.', '_' or '-' (it names the output folder)")
             }
-            guard isSafeName(replicate) else {
+            guard SampleSheetName.isValid(replicate) else {
                 throw fail(row.line, "replicate '\(replicate)': use letters, digits, '.', '_' or '-' (it names count columns)")
             }
             guard let fraction = Fraction(rawValue: field("fraction") ?? "") else {
@@ -147,11 +148,5 @@ public struct SampleSheet: Sendable {
             }
         }
         return SampleSheet(path: path, experiments: experiments)
-    }
-
-    static func isSafeName(_ s: String) -> Bool {
-        !s.isEmpty && !s.hasPrefix(".") && s.utf8.allSatisfy { c in
-            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
-        }
     }
 }

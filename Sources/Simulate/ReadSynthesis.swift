@@ -136,9 +136,18 @@ public final class ReadSynthesizer {
     public func writeFASTQ(_ fraction: SampledFraction, path: String, errors: PhredProfile?,
                            seed: UInt64, stream: UInt64,
                            progress: ((Int, Int) -> Void)? = nil) throws {
+        try writeFASTQ(fraction, lanes: [path], errors: errors, seed: seed, stream: stream, progress: progress)
+    }
+
+    /// The same reads dealt to several lane files in turn (read n to lane n mod lanes); the reads
+    /// are in random order, so a molecule's PCR copies land in different lanes, as they do on a
+    /// flow cell.
+    public func writeFASTQ(_ fraction: SampledFraction, lanes paths: [String], errors: PhredProfile?,
+                           seed: UInt64, stream: UInt64,
+                           progress: ((Int, Int) -> Void)? = nil) throws {
         let rng = RandomSource(seed: seed, stream: stream)
         let keys = readKeys(fraction, rng: rng)
-        let out = TextWriter(try openOutput(path, fast: true))
+        let lanes = try paths.map { TextWriter(try openOutput($0, fast: true)) }
         let length = layout.count
         let variable = design.variableOffsets
         let umi = design.umiOffsets
@@ -165,6 +174,7 @@ public final class ReadSynthesizer {
         }
         let header = Array("@\(fraction.name):".utf8)
         for (n, key) in keys.enumerated() {
+            let out = lanes[n % lanes.count]
             var v = key >> UInt64(umiBits)
             for offset in variable.reversed() {
                 sequence[offset] = letters[Int(v & 3)]
@@ -203,7 +213,7 @@ public final class ReadSynthesizer {
             }
             if n & 0xFFFF == 0 { progress?(n, keys.count) }
         }
-        try out.finish()
+        for out in lanes { try out.finish() }
         progress?(keys.count, keys.count)
     }
 }

@@ -15,6 +15,9 @@ public struct SimulationSettings: Sendable {
     /// Share of reads that are PCR duplicates.
     public var duplicateFraction = 0.0
     public var seed: UInt64 = 1
+    /// Replicate experiments share the landscape, the library's abundances and the equilibrium,
+    /// and draw their molecules and reads from their own streams (replicate 0 is the single run).
+    public var replicate: UInt64 = 0
     public var threads = 2
 
     public init() {}
@@ -59,7 +62,7 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
         let job = frozen[j]
         out[j] = try sequenceFraction(name: job.name, plan: MultinomialPlan(weights: job.weights), reads: job.reads,
                                       duplicateFraction: settings.duplicateFraction, umiLength: umiLength,
-                                      seed: settings.seed, stream: job.stream)
+                                      seed: settings.seed, stream: job.stream + 1000 * settings.replicate)
     }
     let fractions = slots.compactMap { $0 }
     var result = SimulationResult(landscape: landscape, abundance: abundance, binding: binding,

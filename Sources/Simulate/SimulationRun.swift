@@ -177,3 +177,111 @@ extension PhredProfile {
         return try PhredProfile(qualities: q, probabilities: f)
     }
 }
+
+/// A simulated study's experiment (`betseq simulate --replicates N --lanes M`): replicates share
+/// the landscape, abundances and equilibrium and differ in sampling; each fraction's reads are
+/// dealt to `lanes` FASTQ files. Writes truth.tsv, simulation.json (replicate 1's), counts.tsv
+/// (columns `<fraction>_<replicate>`), `<fraction>_<replicate>_L<lane>.fastq.gz` and samples.tsv,
+/// a sample sheet for `betseq run` (paths relative to it).
+public struct SimulatedExperiment: Sendable {
+    public var replicates = 2
+    public var lanes = 1
+    public var experiment: String
+    public var protein: String?
+    public init(experiment: String) { self.experiment = experiment }
+
+    /// Every file name such a folder may hold for these counts.
+    func outputs(fractions: [String]) -> [String] {
+        var names = ["truth.tsv", "simulation.json", "counts.tsv", "samples.tsv"]
+        for f in fractions {
+            for r in 1...replicates { for l in 1...lanes { names.append(laneFile(f, r, l)) } }
+        }
+        return names
+    }
+
+    func laneFile(_ fraction: String, _ replicate: Int, _ lane: Int) -> String { "\(fraction)_\(replicate)_L\(lane).fastq.gz" }
+}
+
+public func runSimulatedExperiment(_ r: SimulationRequest, _ x: SimulatedExperiment,
+                                   progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SimulationReport {
+    guard (1...100).contains(x.replicates), (1...100).contains(x.lanes) else {
+        throw BETSeqError(.invalidOption, file: "--replicates", "replicates and lanes must be 1 to 100")
+    }
+    guard SampleSheetName.isValid(x.experiment) else {
+        throw BETSeqError(.invalidOption, file: "--experiment", "'\(x.experiment)': use letters, digits, '.', '_' or '-'")
+    }
+    let clock = Date()
+    var settings = r.settings
+    settings.design = r.landscape.design
+    settings.seed = r.landscape.seed
+    settings.conditions.rt = r.landscape.rt
+    let (landscape, note) = try r.landscape.resolve()
+    let landscapeSeconds = Date().timeIntervalSince(clock)
+    let results = try (0..<x.replicates).map { k -> SimulationResult in
+        var s = settings
+        s.replicate = UInt64(k)
+        return try simulate(landscape: landscape, settings: s)
+    }
+    let writing = Date()
+    let synthesizer = try ReadSynthesizer(design: settings.design)
+    let fractionNames = results[0].fractions.map(\.name)
+    try checkDistinctOutputs(x.outputs(fractions: fractionNames).map { ("--out", (r.out as NSString).appendingPathComponent($0)) },
+                             inputs: [("--landscape", r.landscape.spec)])
+    let folder = try OutputDirectory(path: r.out, owned: x.outputs(fractions: fractionNames))
+    let dir = folder.path
+    var files = ["truth.tsv", "counts.tsv", "simulation.json", "samples.tsv"].map { "\(dir)/\($0)" }
+    try results[0].writeTruth(path: folder.file("truth.tsv"))
+    try results[0].metadata(fastq: true, errors: r.errors != nil, reads: r.reads).write(path: folder.file("simulation.json"))
+
+    // counts.tsv: every replicate's fractions, as `betseq run` names its columns.
+    let columns = (0..<x.replicates).flatMap { k in results[k].fractions.map { ("\($0.name)_\(k + 1)", $0.counts(reads: r.reads)) } }
+    let text = try TextWriter(path: folder.file("counts.tsv"))
+    try text.write("sequence" + columns.map { "\t" + $0.0 }.joined() + "\n")
+    let speller = SequenceSpeller(length: landscape.length)
+    for i in 0..<landscape.count where columns.contains(where: { $0.1[i] > 0 }) {
+        try speller.write(i, to: text)
+        for c in columns {
+            try text.write(byte: 9)
+            try text.write(Int(c.1[i]))
+        }
+        try text.write(byte: 10)
+    }
+    try text.finish()
+
+    var sheet = "experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n"
+    var jobs: [@Sendable () throws -> Void] = []
+    let totalReads = results.reduce(0) { $0 + $1.fractions.reduce(0) { $0 + $1.totalReads } }
+    let written = Tally(count: results.count * fractionNames.count)
+    nonisolated(unsafe) let writer = synthesizer
+    for (k, result) in results.enumerated() {
+        for (j, fraction) in result.fractions.enumerated() {
+            let names = (1...x.lanes).map { x.laneFile(fraction.name, k + 1, $0) }
+            for name in names {
+                sheet += "\(x.experiment)\t\(k + 1)\t\(fraction.name)\t\(name)\t\(settings.design.template)\t\(x.protein ?? x.experiment)\n"
+                files.append("\(dir)/\(name)")
+            }
+            let paths = names.map { folder.file($0) }
+            let slot = k * fractionNames.count + j
+            jobs.append { [errors = r.errors, seed = settings.seed] in
+                try writer.writeFASTQ(fraction, lanes: paths, errors: errors, seed: seed, stream: 100 + UInt64(j) + 1000 * UInt64(k)) { n, _ in
+                    progress?(written.set(slot, n), totalReads)
+                }
+            }
+        }
+    }
+    try writeFile(Array(sheet.utf8), path: folder.file("samples.tsv"))
+    let frozen = jobs
+    try parallelJobs(frozen.count, threads: 2) { j, _ in try frozen[j]() }
+    try folder.commit()
+    return SimulationReport(result: results[0], landscapeNote: note, warnings: [], files: files,
+                            seconds: (landscapeSeconds, Date().timeIntervalSince(writing)))
+}
+
+/// The names a sample sheet accepts for experiments and replicates (they name folders and columns).
+public enum SampleSheetName {
+    public static func isValid(_ s: String) -> Bool {
+        !s.isEmpty && !s.hasPrefix(".") && s.utf8.allSatisfy { c in
+            (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 46 || c == 95 || c == 45
+        }
+    }
+}
