@@ -14,22 +14,16 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT; echo "work: $WORK" >&2
 cd "$WORK"
 DESIGN=UUUUNNNCACGTGNNNAGAT
 
+# Each experiment simulated whole (two replicates, each fraction in two lanes; a molecule's PCR
+# copies span lanes); the two sheets joined into one, paths made relative to it.
 printf "experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n" > sheet.tsv
 for exp in pho4like cbf1like; do
-    for rep in 1 2; do
-        "$BETSEQ" simulate run --design "$DESIGN" --landscape "$exp" --depth 24000 --duplicates 0.3 --fastq \
-            --seed "$rep" --out "sim/$exp/$rep" 2>/dev/null
-        for fraction in input bound; do
-            # Reads dealt to two lanes in turn: a molecule's PCR copies end up in both.
-            gzip -dc "sim/$exp/$rep/$fraction.fastq.gz" | paste - - - - \
-                | awk -F'\t' -v base="sim/$exp/$rep/$fraction" '{ f = base "_L" (NR % 2 + 1) ".fastq"; print $1 "\n" $2 "\n" $3 "\n" $4 > f }'
-            gzip sim/"$exp"/"$rep"/"$fraction"_L1.fastq
-            for lane in L1.fastq.gz L2.fastq; do
-                printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$exp" "$rep" "$fraction" "sim/$exp/$rep/${fraction}_$lane" "$DESIGN" "${exp%like}-like" >> sheet.tsv
-            done
-        done
-    done
+    "$BETSEQ" simulate run --design "$DESIGN" --landscape "$exp" --depth 24000 --duplicates 0.3 \
+        --replicates 2 --lanes 2 --protein-name "${exp%like}-like" --out "sim/$exp" 2>/dev/null
+    awk -F'\t' -v OFS='\t' -v dir="sim/$exp/" 'NR > 1 { $4 = dir $4; print }' "sim/$exp/samples.tsv" >> sheet.tsv
 done
+# One lane as plain FASTQ: sheets may mix compressed and plain files.
+gzip -d sim/pho4like/bound_2_L2.fastq.gz && sed -i 's|sim/pho4like/bound_2_L2.fastq.gz|sim/pho4like/bound_2_L2.fastq|' sheet.tsv
 
 "$BETSEQ" run sheet.tsv --out run --epochs 1 2>run.log || { cat run.log; exit 1; }
 "$SNAKEMAKE" -s "$ROOT/workflow/Snakefile" --cores 2 --quiet all \
