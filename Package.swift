@@ -72,6 +72,7 @@ let package = Package(
         .testTarget(name: "ContactsTests", dependencies: ["Contacts", "IO", "Learn"], path: "Tests/ContactsTests"),
         .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Affinity", "Simulate", "IO"], path: "Tests/ReportTests"),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Sequence", "IO"], path: "Tests/PipelineTests"),
         .testTarget(name: "CLITests", dependencies: ["betseq", "IO"], path: "Tests/CLITests"),
     ]
 )

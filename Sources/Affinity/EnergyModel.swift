@@ -204,11 +204,11 @@ public struct EnergyModel: Sendable, Equatable {
     /// Parses an energy-matrix TSV: header `position A C G T`, then one row per variable position
     /// 1…L in order with ΔΔG in kcal/mol (a mononucleotide model without intercept).
     public static func decodeMatrix(_ data: Data, file: String = "energy matrix") throws -> EnergyModel {
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift, so split on every kind of line end (CRLF files too).
+        let lines = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         var mono: [Double] = []
         var row = 0
-        for (n, raw) in lines.enumerated() {
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+        for (n, line) in lines.enumerated() {
             if line.isEmpty { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             if n == 0 {

@@ -60,9 +60,9 @@ public struct SampleSheet: Sendable {
         var columns: [String: Int] = [:]
         struct Row { var line: Int; var fields: [String] }
         var rows: [Row] = []
-        for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var line = String(raw)
-            if line.hasSuffix("\r") { line.removeLast() }
+        // "\r\n" is one Character in Swift: split on every kind of line end.
+        for (n, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = String(raw)
             if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             if header.isEmpty {
@@ -105,7 +105,7 @@ public struct SampleSheet: Sendable {
             guard !fastq.isEmpty else { throw fail(row.line, "no FASTQ file") }
             let file = fastq.hasPrefix("/") || fastq == "-" || folder.isEmpty ? fastq : (folder as NSString).appendingPathComponent(fastq)
             guard fastq != "-" else { throw fail(row.line, "'-' (standard input) cannot be one of a sheet's files") }
-            let key = canonicalPath(file)
+            let key = canonicalPath((file as NSString).standardizingPath)
             if let first = seenFiles[key] { throw fail(row.line, "\(fastq) is already listed on line \(first)") }
             seenFiles[key] = row.line
             let design = field("design").flatMap { $0.isEmpty ? nil : $0 } ?? DesignTemplate.betseqTemplate

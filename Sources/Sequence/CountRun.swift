@@ -86,7 +86,7 @@ public struct CountSummaryTable: Sendable, Equatable {
     /// Reads a summary `write` wrote (every value a non-negative integer).
     public static func read(path: String) throws -> CountSummaryTable {
         let text = String(decoding: try readAllBytes(path: path), as: UTF8.self)
-        let rows = text.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         guard let header = rows.first, header.first == "metric", header.count >= 2 else {
             throw BETSeqError(.malformedTable, file: path, line: 1, "expected a count summary: 'metric' and one column per sample")
         }

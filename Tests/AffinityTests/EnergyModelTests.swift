@@ -137,3 +137,16 @@ import Testing
         #expect(zip(rcModel.mono, model.mono).allSatisfy { abs($0 - $1) < 1e-12 })
     }
 }
+
+/// Energy matrices saved on Windows end lines with CR LF; "\r\n" is a single Character in Swift,
+/// so splitting on "\n" left the whole file one line and refused the header.
+@Suite struct EnergyMatrixLineEndTests {
+    @Test func crlfAndLFReadTheSame() throws {
+        let rows = ["position\tA\tC\tG\tT", "1\t0\t0.5\t0.1\t0.2", "2\t0\t0.1\t0.2\t0.3"]
+        let lf = try EnergyModel.decodeMatrix(Data((rows.joined(separator: "\n") + "\n").utf8), file: "lf")
+        let crlf = try EnergyModel.decodeMatrix(Data((rows.joined(separator: "\r\n") + "\r\n").utf8), file: "crlf")
+        #expect(lf.mono == [0, 0.5, 0.1, 0.2, 0, 0.1, 0.2, 0.3])
+        #expect(crlf.mono == lf.mono && crlf.length == 2)
+    }
+}
+
