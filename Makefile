@@ -41,15 +41,24 @@ workflow-test: $(VENV)/bin/snakemake
 	$(SWIFT) build --product betseq
 	bash workflow/test.sh .build/debug/betseq $(VENV)/bin/snakemake
 
-# The main job on embedded data (the built-in Cbf1 motif): simulate a BET-seq library with reads,
-# count them (checking the counts equal the simulated ones), estimate ΔΔG, fit mononucleotide,
-# nearest-neighbour and all-dinucleotide models and the neural network, sweep the read depth, and
-# write the HTML report comparing them (out/demo/report.html, numbers in report.json).
+# The main job on embedded data: a simulated study of two proteins built in (`--landscape`), a
+# Pho4-like one that is nearly additive and a Cbf1-like one with nearest-neighbour and gapped
+# couplings, each with two replicates whose fractions were sequenced in two lanes (8-base flanks,
+# 4 M reads per replicate). `betseq run` counts the 16 FASTQ files, estimates ΔΔG, fits mono, nn
+# and di models and a network per protein, writes their reports and out/demo/study/summary.html.
+DEMO_DESIGN := UUUUUUATCNNNNCACGTGNNNNCTAUUUUUU
 demo: build
 	@rm -rf $(DEMO)
-	$(BETSEQ) pipeline --out $(DEMO)
-	@echo "--- tightest binders measured (sequence, ddg, se, counts) ---"
-	@sort -t "$$(printf '\t')" -k2,2g $(DEMO)/ddg.tsv | grep -v '^sequence' | head -5
+	$(BETSEQ) simulate run --landscape pho4like --design $(DEMO_DESIGN) --depth 4e6 --duplicates 0.2 \
+	    --replicates 2 --lanes 2 --seed 1 --experiment-name pho4like --protein-name Pho4-like --out $(DEMO)/reads/pho4like
+	$(BETSEQ) simulate run --landscape cbf1like --design $(DEMO_DESIGN) --depth 4e6 --duplicates 0.2 \
+	    --replicates 2 --lanes 2 --seed 2 --experiment-name cbf1like --protein-name Cbf1-like --out $(DEMO)/reads/cbf1like
+	@# One sheet for both: each experiment's samples.tsv, paths made relative to the joint sheet.
+	@printf 'experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n' > $(DEMO)/samples.tsv
+	@for e in pho4like cbf1like; do \
+	    awk -F'\t' -v OFS='\t' -v dir="reads/$$e/" 'NR > 1 { $$4 = dir $$4; print }' $(DEMO)/reads/$$e/samples.tsv >> $(DEMO)/samples.tsv; \
+	done
+	$(BETSEQ) run $(DEMO)/samples.tsv --out $(DEMO)/study
 
 # libFuzzer targets (reads, designs and samples, tables, model files, structures) with the address
 # sanitizer, each for FUZZ_SECONDS (default 60) from fuzz/corpus; any crash, leak or timeout fails.

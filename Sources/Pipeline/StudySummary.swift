@@ -164,8 +164,9 @@ public func buildStudySummary(_ study: StudySummary, sheet: String) throws -> (h
     doc.figures(study.experiments.filter { !$0.logo.isEmpty }.map { e in
         ("logo-\(e.name)", energyLogo(title: "\(e.protein): mononucleotide ΔΔG", matrix: e.logo,
                                       positionLabels: (1...e.logo.count).map(String.init), width: 480, height: 260),
-         "\(e.protein): the mononucleotide model's ΔΔG per flank position and base (kcal/mol; negative binds tighter).")
+         "\(e.protein): mononucleotide ΔΔG per position and base.")
     })
+    doc.note("Letters above the axis bind tighter (−ΔΔG, kcal/mol); mononucleotide models fitted to the measured ΔΔG.")
 
     doc.section("ΔΔG between experiments", id: "between")
     var between: [[String]] = []
