@@ -64,6 +64,7 @@ let package = Package(
         .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "fuzz/targets/Tables"),
         .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts"], path: "fuzz/targets/Models"),
         .executableTarget(name: "FuzzStructures", dependencies: ["FuzzSupport", "IO", "Contacts"], path: "fuzz/targets/Structures"),
+        .executableTarget(name: "FuzzSheets", dependencies: ["FuzzSupport", "IO", "Pipeline"], path: "fuzz/targets/Sheets"),
 
         .testTarget(name: "IOTests", dependencies: ["IO"], path: "Tests/IOTests"),
         .testTarget(name: "SequenceTests", dependencies: ["Sequence", "IO"], path: "Tests/SequenceTests"),

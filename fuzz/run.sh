@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 # FUZZ_RUNS=N instead runs N inputs from seed 1: the same inputs every time (CI's smoke test).
 if [ -n "${FUZZ_RUNS:-}" ]; then LIMIT="-runs=$FUZZ_RUNS -seed=1"; else LIMIT="-max_total_time=$SECONDS_EACH"; fi
-TARGETS=${FUZZ_TARGETS:-"Reads Designs Tables Models Structures"}
+TARGETS=${FUZZ_TARGETS:-"Reads Designs Tables Models Structures Sheets"}
 export SWIFT_BACKTRACE=enable=no   # a crash must not wait in the backtracer
 for t in $TARGETS; do
     swift build --scratch-path .build-fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld \
