@@ -84,6 +84,7 @@ public func buildBindingReport(_ inputs: BindingReportInputs, log: (String) -> V
     doc.paragraph(inputsLine + ". Written by <code>betseq</code>; ΔΔG in kcal/mol, more negative = tighter binding.")
 
     try dataSection(&doc, inputs: inputs, table: table, measured: measured)
+    replicateSection(&doc, table: table)
 
     log("report: predicting \(keys.count) sequences with \(inputs.models.count) models")
     var models: [LoadedModel] = []
@@ -109,6 +110,38 @@ public func buildBindingReport(_ inputs: BindingReportInputs, log: (String) -> V
 
 // MARK: Data
 
+/// `ddg_<replicate>` columns ('betseq ddg --replicate-names', 'betseq run'); not `ddg_true`.
+func isReplicateColumn(_ name: String) -> Bool { name.hasPrefix("ddg_") && name != "ddg_true" }
+
+/// With per-replicate ΔΔG columns: the squared Pearson correlation of each pair of replicates over
+/// the sequences both measured, their mean, and the density of the first pair.
+private func replicateSection(_ doc: inout ReportDocument, table: SequenceTable) {
+    let names = table.columnNames.filter(isReplicateColumn)
+    guard names.count >= 2 else { return }
+    doc.section("Replicate agreement", id: "replicates")
+    var rows: [[String]] = [], r2s: [Double] = [], first: (x: [Double], y: [Double], a: String, b: String)?
+    for (i, a) in names.enumerated() {
+        for b in names[(i + 1)...] {
+            guard let x = table.column(a), let y = table.column(b) else { continue }
+            let both = x.indices.filter { x[$0].isFinite && y[$0].isFinite }
+            let m = FitMetrics(target: both.map { x[$0] }, prediction: both.map { y[$0] })
+            let key = ["replicates", "pairs", "\(a.dropFirst(4))_vs_\(b.dropFirst(4))"]
+            rows.append(["\(escapeXML(String(a.dropFirst(4)))) vs \(escapeXML(String(b.dropFirst(4))))",
+                         doc.number(key + ["r2"], m.pearsonR2), doc.count(key + ["sequences"], both.count)])
+            if m.pearsonR2.isFinite { r2s.append(m.pearsonR2) }
+            if first == nil { first = (both.map { x[$0] }, both.map { y[$0] }, String(a.dropFirst(4)), String(b.dropFirst(4))) }
+        }
+    }
+    let mean = r2s.isEmpty ? Double.nan : r2s.reduce(0, +) / Double(r2s.count)
+    doc.paragraph("Per-replicate ΔΔG agree with r² \(doc.number(["replicates", "r2"], mean)) (mean over pairs of replicates, sequences both measured).")
+    doc.table(header: ["replicates", "Pearson r²", "sequences in both"], rows: rows)
+    if let f = first {
+        doc.figures([("replicates", hexbinChart(title: "Replicate ΔΔG", xLabel: "ΔΔG replicate \(f.a) (kcal/mol)",
+                                                yLabel: "ΔΔG replicate \(f.b) (kcal/mol)", x: f.x, y: f.y),
+                      "Per-replicate ΔΔG of the sequences both replicates measured (density).")])
+    }
+}
+
 private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInputs, table: SequenceTable, measured: [Double]) throws {
     doc.section("Data", id: "data")
     let length = table.length
@@ -126,7 +159,7 @@ private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInput
     } else {
         source = table
     }
-    let samples = source.columnNames.filter { inputs.counts != nil || !["ddg", "se"].contains($0) }
+    let samples = source.columnNames.filter { inputs.counts != nil || !(["ddg", "se"].contains($0) || isReplicateColumn($0)) }
     var rows: [[String]] = []
     var distributions: [BarSeries] = []
     let palette = ["#3b6ea5", "#e07b39", "#5a9e5a", "#9b59b6", "#7f8c8d"]

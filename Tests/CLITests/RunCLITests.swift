@@ -34,7 +34,11 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("study/cbf1/\(name)").path), "\(name)")
         }
 
+        // The experiment's report adds replicate agreement, the same r² as the summary's.
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("study/cbf1/report.json"))) as? [String: Any])
+        let agreement = try #require((report["replicates"] as? [String: Any])?["r2"] as? Double)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("study/summary.json"))) as? [String: Any])
+        #expect(((json["experiments"] as? [String: Any])?["cbf1"] as? [String: Any])?["replicate_r2"] as? Double == agreement)
         let cbf1 = try #require((json["experiments"] as? [String: Any])?["cbf1"] as? [String: Any])
         let explained = try #require(cbf1["explained"] as? [String: Double])
         // A Cbf1-like network needs couplings: each richer model explains more of it.
