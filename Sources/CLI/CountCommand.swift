@@ -85,7 +85,7 @@ struct CountReads: ParsableCommand {
         let plan = try SampleSpec.parse(samples)
         var meter: ProgressMeter?
         var current = ""
-        let counted = try countSamples(plan, design: template, options: options) { sample, file, reads, done, total in
+        let counted = try countSamples(plan, design: template, options: options, keepPairs: shard != nil) { sample, file, reads, done, total in
             if current != sample + "\t" + file {
                 meter?.finish()
                 meter = ProgressMeter(label: "\(sample) \(file)")

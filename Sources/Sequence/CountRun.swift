@@ -41,8 +41,9 @@ public struct SampleSpec: Sendable, Equatable {
 }
 
 /// Counts every sample's files with one extractor; `progress(sample, file, reads, done, total)` is
-/// called as each file is read.
-public func countSamples(_ samples: [SampleSpec], design: DesignTemplate, options: ExtractionOptions,
+/// called as each file is read. Each sample's UMI pairs are freed when it is done, unless
+/// `keepPairs` (to export it as a shard).
+public func countSamples(_ samples: [SampleSpec], design: DesignTemplate, options: ExtractionOptions, keepPairs: Bool = false,
                          progress: ((_ sample: String, _ file: String, _ reads: Int, _ done: Int64, _ total: Int64?) -> Void)? = nil)
     throws -> [(name: String, counter: SampleCounter)] {
     let extractor = try ReadExtractor(design: design, options: options)
@@ -53,6 +54,7 @@ public func countSamples(_ samples: [SampleSpec], design: DesignTemplate, option
                 progress?(sample.name, file, reads, done, total)
             }
         }
+        if !keepPairs { counter.releasePairs() }
         return (sample.name, counter)
     }
 }

@@ -175,10 +175,10 @@ extension ExtractionOptions {
 /// Counts one sample's files into a shard (`betseq count --shard`).
 public func countShard(files: [String], design: DesignTemplate, options: ExtractionOptions,
                        progress: ((_ file: String, _ reads: Int, _ done: Int64, _ total: Int64?) -> Void)? = nil) throws -> CountShard {
-    let counted = try countSamples([SampleSpec(name: "shard", files: files)], design: design, options: options) { _, file, reads, done, total in
+    let counted = try countSamples([SampleSpec(name: "shard", files: files)], design: design, options: options, keepPairs: true) { _, file, reads, done, total in
         progress?(file, reads, done, total)
     }
-    return counted[0].counter.shard(files: files, options: options.summary)
+    return try counted[0].counter.shard(files: files, options: options.summary)
 }
 
 /// Merges shards into samples (`betseq count merge`): each sample's shards are absorbed in order,
@@ -204,6 +204,7 @@ public func mergeShards(_ samples: [SampleSpec]) throws -> [(name: String, count
             counter?.absorb(shard)
         }
         guard let counter else { throw BETSeqError(.invalidOption, file: "samples", "sample '\(sample.name)' has no shard") }
+        counter.releasePairs()
         return (sample.name, counter)
     }
 }

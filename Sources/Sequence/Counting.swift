@@ -157,8 +157,23 @@ public final class SampleCounter {
         return Int((useReads ? sparseReads : sparseUMIs)[variable] ?? 0)
     }
 
+    /// Frees the (sequence, UMI) pairs (up to 512 MiB) once a sample is complete: the per-sequence
+    /// counts stay, so a run over many samples holds one sample's pairs at a time. No read may be
+    /// added or shard exported afterwards.
+    public func releasePairs() {
+        if let bitset { munmap(bitset, bitsetBytes) }
+        bitset = nil
+        bitsetBytes = 0
+        pairs = []
+        pairsReleased = true
+    }
+    private(set) var pairsReleased = false
+
     /// This sample's state as a shard: reads per sequence and the distinct (sequence, UMI) pairs.
-    public func shard(files: [String], options: String) -> CountShard {
+    public func shard(files: [String], options: String) throws -> CountShard {
+        guard !pairsReleased else {
+            throw BETSeqError(.invalidOption, file: files.first ?? "shard", "the sample's UMI pairs were already released; count with keepPairs")
+        }
         var keys: [UInt64] = [], reads: [UInt32] = []
         if dense, let readCounts {
             for i in 0..<speciesCount where readCounts[i] != 0 {

@@ -48,7 +48,7 @@ import Testing
             let path = f + ".shard"
             try lane.shard(files: [f], options: ExtractionOptions().summary).write(path: path)
             let back = try CountShard.read(path: path)
-            #expect(back == lane.shard(files: [f], options: ExtractionOptions().summary))
+            #expect(try back == lane.shard(files: [f], options: ExtractionOptions().summary))
             merged.absorb(back)
         }
         // Most duplicates are only found across lanes.
@@ -117,5 +117,19 @@ import Testing
         #expect(message(Array(inflated.utf8) + body).hasPrefix("s: not a usable count shard: its counts do not add up"))
         let newer = header.replacingOccurrences(of: "\"version\":1", with: "\"version\":9")
         #expect(message(Array(newer.utf8) + body) == "s: betseq-count-shard version 9; this betseq reads up to 1")
+    }
+
+    /// A run frees each finished sample's UMI pairs; its counts stay, and it can no longer be
+    /// exported as a shard (that would lose the pairs a merge needs).
+    @Test func releasedPairsKeepCountsButNoShard() throws {
+        let design = try DesignTemplate("UUNNCACGTGNN")
+        let counter = SampleCounter(design: design, bitsetThreshold: 2)
+        let fastq = ["AGAACACGTGAC", "AGAACACGTGAC", "AAAACACGTGAT", "TTAACACGTGTT"].enumerated()
+            .map { "@r\($0)\n\($1)\n+\nIIIIIIIIIIII\n" }.joined()
+        try counter.count(reader: SequenceReader(source: MemorySource(Array(fastq.utf8)), name: "r"), extractor: ReadExtractor(design: design))
+        let before = table(counter, reads: false)
+        counter.releasePairs()
+        #expect(table(counter, reads: false) == before && before[1] == 1 && counter.count(of: 1, reads: true) == 2)
+        #expect(throws: BETSeqError.self) { try counter.shard(files: ["r"], options: "o") }
     }
 }
