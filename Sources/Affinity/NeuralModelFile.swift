@@ -12,7 +12,9 @@ public struct NeuralModelMetadata: Codable, Sendable {
         /// RMSE of predicted vs measured ΔΔG on validation rows; nil when no row has a measured ΔΔG.
         public var validationRMSE: Double?
         public var learningRate: Double
-        public var seconds: Double
+        /// Wall time of the epoch: files of betseq ≤ 0.4 have it; it is no longer written, so the
+        /// same data, options and seed give the same file byte for byte (the time goes to stderr).
+        public var seconds: Double?
         enum CodingKeys: String, CodingKey {
             case epoch, trainLoss = "train_loss", validationLoss = "validation_loss", validationRMSE = "validation_rmse"
             case learningRate = "learning_rate", seconds
@@ -20,7 +22,7 @@ public struct NeuralModelMetadata: Codable, Sendable {
         public init(_ r: EpochRecord) {
             epoch = r.epoch; trainLoss = r.trainLoss; validationLoss = r.validationLoss
             validationRMSE = r.validationRMSE.isFinite ? r.validationRMSE : nil
-            learningRate = r.learningRate; seconds = r.seconds
+            learningRate = r.learningRate; seconds = nil
         }
     }
     public struct Rows: Codable, Sendable { public var train, validation, test: Int }

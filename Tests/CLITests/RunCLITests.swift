@@ -63,6 +63,30 @@ import Testing
         }
     }
 
+    /// The same sheet and seed give the same bytes: every file of a rerun into the same folder.
+    @Test func rerunGivesTheSameBytes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try runBetseq(["simulate", "run", "--design", design, "--landscape", "pho4like", "--depth", "8000", "--replicates", "2",
+                               "--lanes", "2", "--out", "sim"], cwd: dir).status == 0)
+        func files() throws -> [String: Data] {
+            let root = dir.appendingPathComponent("study")
+            var all: [String: Data] = [:]
+            for case let name as String in FileManager.default.enumerator(atPath: root.path)! {
+                let url = root.appendingPathComponent(name)
+                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { all[name] = try Data(contentsOf: url) }
+            }
+            return all
+        }
+        #expect(try runBetseq(["run", "sim/samples.tsv", "--out", "study", "--epochs", "2"], cwd: dir).status == 0)
+        let first = try files()
+        #expect(first.count == 11)  // nine per experiment, summary.html and summary.json
+        #expect(try runBetseq(["run", "sim/samples.tsv", "--out", "study", "--epochs", "2"], cwd: dir).status == 0)
+        let second = try files()
+        #expect(second.keys.sorted() == first.keys.sorted())
+        for (name, data) in first { #expect(second[name] == data, "\(name) changed on a rerun") }
+    }
+
     /// Counting split per file (shards) and merged equals one count, summary included.
     @Test func shardsMergeLikeOneCount() throws {
         let dir = try temporaryDirectory()
