@@ -96,6 +96,9 @@ public struct SampleSheet: Sendable {
             guard SampleSheetName.isValid(name) else {
                 throw fail(row.line, "experiment '\(name)': use letters, digits, '.', '_' or '-' (it names the output folder)")
             }
+            guard !["summary.html", "summary.json"].contains(name) else {
+                throw fail(row.line, "experiment '\(name)': the name of the study's summary file; choose another")
+            }
             guard SampleSheetName.isValid(replicate) else {
                 throw fail(row.line, "replicate '\(replicate)': use letters, digits, '.', '_' or '-' (it names count columns)")
             }

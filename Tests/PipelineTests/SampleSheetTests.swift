@@ -58,6 +58,8 @@ import Testing
         #expect(error(header + "e\t1\tboundd\tb.fq\n") == "sheet.tsv: line 2: fraction 'boundd'; expected input, bound or unbound")
         #expect(error(header + "my exp\t1\tbound\tb.fq\n") ==
                 "sheet.tsv: line 2: experiment 'my exp': use letters, digits, '.', '_' or '-' (it names the output folder)")
+        #expect(error(header + "summary.json\t1\tbound\tb.fq\n") ==
+                "sheet.tsv: line 2: experiment 'summary.json': the name of the study's summary file; choose another")
         #expect(error(header + "e\t../1\tbound\tb.fq\n") ==
                 "sheet.tsv: line 2: replicate '../1': use letters, digits, '.', '_' or '-' (it names count columns)")
         #expect(error(header + "e\t1\tbound\t\n") == "sheet.tsv: line 2: no FASTQ file")
