@@ -47,7 +47,7 @@ let package = Package(
         // Report presents typed results of the science modules (it sits above them, below Pipeline).
         .target(name: "Report", dependencies: ["IO", "Sequence", "Affinity", "Simulate", "Contacts", "Learn"], path: "Sources/Report"),
         // Multi-step runs (the pipeline, the demo) call the library steps directly.
-        .target(name: "Pipeline", dependencies: ["IO", "Sequence", "Affinity", "Simulate", "Report"], path: "Sources/Pipeline"),
+        .target(name: "Pipeline", dependencies: ["IO", "Sequence", "Learn", "Affinity", "Simulate", "Report"], path: "Sources/Pipeline"),
         .executableTarget(
             name: "betseq",
             dependencies: [
