@@ -22,7 +22,7 @@ public struct NeighborGrid: Sendable {
         origin = lo
         let extent = (hi - lo) / self.cell
         // Cap the cell count for pathological spreads; the grid then just has fuller cells.
-        var d = SIMD3<Int32>(Int32(min(extent.x, 1023)) + 1, Int32(min(extent.y, 1023)) + 1, Int32(min(extent.z, 1023)) + 1)
+        var d = SIMD3<Int32>(Self.clamped(extent.x, 1024) + 1, Self.clamped(extent.y, 1024) + 1, Self.clamped(extent.z, 1024) + 1)
         while Int(d.x) * Int(d.y) * Int(d.z) > 8 * max(points.count, 1) + 64 {
             d = SIMD3(max(1, (d.x + 1) / 2), max(1, (d.y + 1) / 2), max(1, (d.z + 1) / 2))
         }
@@ -53,13 +53,21 @@ public struct NeighborGrid: Sendable {
 
     private static func cellIndex(_ p: SIMD3<Float>, origin: SIMD3<Float>, cell: Float, scale: SIMD3<Float>, dims: SIMD3<Int32>) -> Int {
         let q = (p - origin) / cell * scale
-        let x = min(max(Int32(q.x), 0), dims.x - 1), y = min(max(Int32(q.y), 0), dims.y - 1), z = min(max(Int32(q.z), 0), dims.z - 1)
+        let x = clamped(q.x, dims.x), y = clamped(q.y, dims.y), z = clamped(q.z, dims.z)
         return (Int(x) * Int(dims.y) + Int(y)) * Int(dims.z) + Int(z)
+    }
+
+    /// A cell coordinate in 0..<n, clamped before conversion so that no value (NaN, infinite or
+    /// beyond Int32 from an extreme spread of points) can trap.
+    @inline(__always)
+    private static func clamped(_ v: Float, _ n: Int32) -> Int32 {
+        guard v > 0 else { return 0 }  // also NaN
+        return v >= Float(n - 1) ? n - 1 : Int32(v)
     }
 
     private func cellCoordinates(_ p: SIMD3<Float>) -> SIMD3<Int32> {
         let q = (p - origin) / cell * scale
-        return SIMD3(min(max(Int32(q.x), 0), dims.x - 1), min(max(Int32(q.y), 0), dims.y - 1), min(max(Int32(q.z), 0), dims.z - 1))
+        return SIMD3(Self.clamped(q.x, dims.x), Self.clamped(q.y, dims.y), Self.clamped(q.z, dims.z))
     }
 
     /// Calls `body(j, d²)` for every point j within `cutoff` of `p` (cutoff ≤ cell).

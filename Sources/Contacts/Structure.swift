@@ -1,6 +1,10 @@
 import Foundation
 import IO
 
+/// Coordinates beyond this many ångström are refused: PDB's columns stop at 10^4, and any real
+/// structure (a virus capsid spans 10^3) is far inside it.
+let maxCoordinate: Float = 1_000_000
+
 /// One atom of a structure (one model, one alternate location).
 public struct Atom: Sendable, Equatable {
     public var serial: Int
@@ -314,6 +318,12 @@ enum MMCIFReader {
                 let line = row[0].line
                 guard let x = Float(row[ix].text), let y = Float(row[iy].text), let z = Float(row[iz].text) else {
                     throw BETSeqError(.malformedTable, file: source, line: line, "atom coordinates are not numbers")
+                }
+                // mmCIF numbers have no width limit: '5E227' is a number but not a coordinate (as a
+                // Float it is infinite, and the neighbour grid cannot place it).
+                guard [x, y, z].allSatisfy({ $0.isFinite && abs($0) <= maxCoordinate }) else {
+                    throw BETSeqError(.malformedTable, file: source, line: line,
+                                      "atom coordinates (\(row[ix].text), \(row[iy].text), \(row[iz].text)) are beyond ±\(Int(maxCoordinate)) Å")
                 }
                 guard let number = text(iSeq).flatMap({ Int($0) }) else {
                     throw BETSeqError(.malformedTable, file: source, line: line, "residue number '\(row[iSeq].text)' is not an integer")

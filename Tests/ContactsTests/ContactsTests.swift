@@ -287,3 +287,30 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(channels(s, mode: .static) == channels(heavy, mode: .static))
     }
 }
+
+/// Inputs that once crashed FuzzStructures (fixtures/fuzz/SOURCES.md).
+@Suite struct StructureFuzzRegressionTests {
+    /// '5E227' is a valid mmCIF number but an infinite Float; the neighbour grid trapped on it.
+    @Test func coordinateBeyondFloatIsADataError() throws {
+        let bytes = try readAllBytes(path: fixture("fuzz/mmcif-coordinate-overflows-float.cif"))
+        do {
+            _ = try Structure.parse(bytes, source: "crash.cif")
+            Issue.record("parsed a structure with an infinite coordinate")
+        } catch let e as BETSeqError {
+            #expect(e.description == "crash.cif: line 80: atom coordinates (-6.471, 5E227, 7.124) are beyond ±1000000 Å")
+            #expect(e.kind.category == .data)
+        }
+    }
+
+    /// The grid itself never traps, whatever the points: extreme spreads, infinities, NaN.
+    @Test func neighbourGridPlacesAnyPoint() {
+        let points: [SIMD3<Float>] = [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(3e38, -3e38, 0), SIMD3(.infinity, 0, 0), SIMD3(.nan, 1, 1)]
+        let grid = NeighborGrid(points: points, cell: 3.5)
+        var found: [Int] = []
+        grid.forEachNeighbor(of: SIMD3(0, 0, 0), within: 3.5) { j, _ in found.append(j) }
+        #expect(found.sorted() == [0, 1])
+        var pairs = 0
+        grid.forEachPair(within: 3.5) { _, _, _ in pairs += 1 }
+        #expect(pairs >= 1)
+    }
+}
