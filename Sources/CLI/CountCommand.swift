@@ -83,17 +83,9 @@ struct CountReads: ParsableCommand {
         options.bothStrands = bothStrands
         options.qualityOffsets = qcOffsets
         let plan = try SampleSpec.parse(samples)
-        var meter: ProgressMeter?
-        var current = ""
-        let counted = try countSamples(plan, design: template, options: options, keepPairs: shard != nil) { sample, file, reads, done, total in
-            if current != sample + "\t" + file {
-                meter?.finish()
-                meter = ProgressMeter(label: "\(sample) \(file)")
-                current = sample + "\t" + file
-            }
-            meter?.update(items: reads, unit: "reads", done: done, total: total)
-        }
-        meter?.finish()
+        let meter = FileProgress()
+        let counted = try countSamples(plan, design: template, options: options, keepPairs: shard != nil, progress: meter.update)
+        meter.finish()
         if let shard { try counted[0].counter.shard(files: plan[0].files, options: options.summary).write(path: shard) }
         try finishCount(counted, reads: reads, out: out, summary: summary)
     }

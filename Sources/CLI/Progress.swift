@@ -41,6 +41,28 @@ final class ProgressMeter: @unchecked Sendable {
     }
 }
 
+/// One meter per (sample, file) as reads are counted: `count` and `run` report the same way.
+final class FileProgress {
+    private var meter: ProgressMeter?
+    private var current = ""
+
+    func update(sample: String, file: String, reads: Int, done: Int64, total: Int64?) {
+        if current != sample + "\t" + file {
+            meter?.finish()
+            meter = ProgressMeter(label: "\(sample) \(file)")
+            current = sample + "\t" + file
+        }
+        meter?.update(items: reads, unit: "reads", done: done, total: total)
+    }
+
+    /// Clears the line (before other output, and at the end).
+    func finish() {
+        meter?.finish()
+        meter = nil
+        current = ""
+    }
+}
+
 func humanCount(_ x: Double) -> String {
     switch x {
     case 1e9...: return String(format: "%.2fG", x / 1e9)

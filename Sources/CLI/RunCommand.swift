@@ -64,20 +64,12 @@ struct RunStudy: ParsableCommand {
         request.seed = seed
         request.threads = threads
         request.betseqVersion = BETSeq.version
-        var meter: ProgressMeter?
-        var current = ""
+        let meter = FileProgress()
         let study = try runStudy(request, log: { line in
-            meter?.finish(); meter = nil
+            meter.finish()
             printErr(line)
-        }, progress: { sample, file, reads, done, total in
-            if current != sample + "\t" + file {
-                meter?.finish()
-                meter = ProgressMeter(label: "\(sample) \(file)")
-                current = sample + "\t" + file
-            }
-            meter?.update(items: reads, unit: "reads", done: done, total: total)
-        })
-        meter?.finish()
+        }, progress: meter.update)
+        meter.finish()
         for e in study.experiments {
             let explained = FeatureSet.allCases.map { f in e.explained[f].map { String(format: "%@ %.3f", f.rawValue, $0) } ?? "\(f.rawValue) n/a" }
             printErr("\(e.name): replicate r² \(e.replicateR2.map { String(format: "%.3f", $0) } ?? "n/a"); network explained by \(explained.joined(separator: ", "))")
