@@ -92,6 +92,20 @@ public func standardDeviation(_ values: [Double]) -> Double {
 /// Median of the finite values (NaN when there are none).
 public func median(_ values: [Double]) -> Double { quantile(values, 0.5) }
 
+/// Pearson correlation r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² Σ(y−ȳ)²); NaN with fewer than two pairs or
+/// when either side is constant.
+public func pearsonCorrelation(_ x: [Double], _ y: [Double]) -> Double {
+    guard x.count == y.count, x.count >= 2 else { return .nan }
+    let mx = mean(x), my = mean(y)
+    var sxy = 0.0, sxx = 0.0, syy = 0.0
+    for (a, b) in zip(x, y) {
+        sxy += (a - mx) * (b - my)
+        sxx += (a - mx) * (a - mx)
+        syy += (b - my) * (b - my)
+    }
+    return sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : .nan
+}
+
 /// Linear-interpolation quantile (type 7, as R's default and NumPy's) of the finite values; NaN
 /// when there are none.
 public func quantile(_ values: [Double], _ q: Double) -> Double {

@@ -15,10 +15,9 @@ public struct ExperimentSummary: Sendable {
     public var rejected: [(reason: String, reads: Int)] = []
     /// Sequences with a count in any sample, and with a ΔΔG, as fractions of the 4^L library.
     public var observed = 0.0, measured = 0.0
-    /// Squared Pearson correlation of the per-replicate ΔΔG over the sequences both measured, per
-    /// pair of replicates; `replicateR2` is their mean (nil with one replicate).
-    public var replicatePairs: [(a: String, b: String, r2: Double, sequences: Int)] = []
-    public var replicateR2: Double? { replicatePairs.isEmpty ? nil : replicatePairs.map(\.r2).reduce(0, +) / Double(replicatePairs.count) }
+    /// Per pair of replicates, the squared Pearson correlation of their ΔΔG (as the report computes it).
+    public var agreement = ReplicateAgreement()
+    public var replicateR2: Double? { agreement.meanR2 }
     /// R² of each linear model (mono, nn, di) fitted to the network's predictions over the whole
     /// library (nil when the library is too large to enumerate).
     public var explained: [FeatureSet: Double] = [:]
@@ -26,7 +25,6 @@ public struct ExperimentSummary: Sendable {
     public var logo: [[Double]] = []
     /// Measured ΔΔG by sequence key (for correlations between experiments).
     var ddg: [UInt64: Double] = [:]
-    var replicatePoints: (x: [Double], y: [Double]) = ([], [])
 }
 
 public struct StudySummary: Sendable {
@@ -49,16 +47,7 @@ public func summarizeExperiment(_ e: SampleSheet.Experiment, files: ExperimentFi
     s.measured = Double(table.keys.count) / library
     let ddg = table.column("ddg") ?? []
     for (k, v) in zip(table.keys, ddg) { s.ddg[k] = v }
-    let columns = e.replicates.map { table.column("ddg_\($0)") }
-    for i in e.replicates.indices {
-        for j in e.replicates.indices where j > i {
-            guard let a = columns[i], let b = columns[j] else { continue }
-            let both = a.indices.filter { a[$0].isFinite && b[$0].isFinite }
-            let x = both.map { a[$0] }, y = both.map { b[$0] }
-            s.replicatePairs.append((e.replicates[i], e.replicates[j], FitMetrics(target: x, prediction: y).pearsonR2, both.count))
-            if s.replicatePoints.x.isEmpty { s.replicatePoints = (x, y) }
-        }
-    }
+    s.agreement = ReplicateAgreement(table)
     let mono = try readModelFile(path: files.linear(.mono))
     if case .linear(let f) = mono { s.logo = (0..<f.model.length).map { p in Array(f.model.mono[4 * p..<4 * p + 4]) } }
     if e.design.variableLength <= 12 {
@@ -124,13 +113,13 @@ public func buildStudySummary(_ study: StudySummary, sheet: String) throws -> (h
     for e in study.experiments {
         let k = ["experiments", e.name]
         if let r2 = e.replicateR2 {
-            let pairs = e.replicatePairs.map { p in
+            let pairs = e.agreement.pairs.map { p in
                 "\(escapeXML(p.a)) vs \(escapeXML(p.b)): \(doc.number(k + ["replicate_pairs", "\(p.a)_vs_\(p.b)", "r2"], p.r2)) over \(doc.count(k + ["replicate_pairs", "\(p.a)_vs_\(p.b)", "sequences"], p.sequences)) sequences"
             }
             agreement.append([escapeXML(e.protein), doc.number(k + ["replicate_r2"], r2), pairs.joined(separator: "; ")])
-            if let p = e.replicatePairs.first {
+            if let p = e.agreement.pairs.first {
                 plots.append(("rep-\(e.name)", hexbinChart(title: "\(e.protein): replicate ΔΔG", xLabel: "ΔΔG replicate \(p.a) (kcal/mol)",
-                                                          yLabel: "ΔΔG replicate \(p.b) (kcal/mol)", x: e.replicatePoints.x, y: e.replicatePoints.y),
+                                                          yLabel: "ΔΔG replicate \(p.b) (kcal/mol)", x: e.agreement.firstPoints.x, y: e.agreement.firstPoints.y),
                               "\(e.protein): per-replicate ΔΔG of the sequences both replicates measured (density)."))
             }
         } else {
@@ -173,10 +162,10 @@ public func buildStudySummary(_ study: StudySummary, sheet: String) throws -> (h
     for (i, a) in study.experiments.enumerated() {
         for b in study.experiments[(i + 1)...] where a.variableLength == b.variableLength {
             let shared = a.ddg.keys.filter { b.ddg[$0] != nil }.sorted()
-            let m = FitMetrics(target: shared.compactMap { a.ddg[$0] }, prediction: shared.compactMap { b.ddg[$0] })
+            let r = pearsonCorrelation(shared.compactMap { a.ddg[$0] }, shared.compactMap { b.ddg[$0] })
             let k = ["between", "\(a.name)_vs_\(b.name)"]
             between.append(["\(escapeXML(a.protein)) vs \(escapeXML(b.protein))",
-                            doc.number(k + ["pearson_r"], (m.pearsonR2.squareRoot()) * (covarianceSign(shared.map { a.ddg[$0] ?? 0 }, shared.map { b.ddg[$0] ?? 0 }))),
+                            doc.number(k + ["pearson_r"], r),
                             doc.count(k + ["sequences"], shared.count)])
         }
     }
@@ -184,11 +173,4 @@ public func buildStudySummary(_ study: StudySummary, sheet: String) throws -> (h
         doc.table(header: ["experiments", "Pearson r of measured ΔΔG", "sequences in both"], rows: between)
     }
     return (doc.html, try doc.summaryJSON())
-}
-
-/// +1 or −1: the sign of the covariance of two series (Pearson r from r²).
-func covarianceSign(_ x: [Double], _ y: [Double]) -> Double {
-    guard !x.isEmpty else { return 1 }
-    let mx = x.reduce(0, +) / Double(x.count), my = y.reduce(0, +) / Double(y.count)
-    return zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) } < 0 ? -1 : 1
 }

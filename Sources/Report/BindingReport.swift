@@ -113,33 +113,49 @@ public func buildBindingReport(_ inputs: BindingReportInputs, log: (String) -> V
 /// `ddg_<replicate>` columns ('betseq ddg --replicate-names', 'betseq run'); not `ddg_true`.
 func isReplicateColumn(_ name: String) -> Bool { name.hasPrefix("ddg_") && name != "ddg_true" }
 
-/// With per-replicate ΔΔG columns: the squared Pearson correlation of each pair of replicates over
-/// the sequences both measured, their mean, and the density of the first pair.
-private func replicateSection(_ doc: inout ReportDocument, table: SequenceTable) {
-    let names = table.columnNames.filter(isReplicateColumn)
-    guard names.count >= 2 else { return }
-    doc.section("Replicate agreement", id: "replicates")
-    var rows: [[String]] = [], r2s: [Double] = [], first: (x: [Double], y: [Double], a: String, b: String)?
-    for (i, a) in names.enumerated() {
-        for b in names[(i + 1)...] {
-            guard let x = table.column(a), let y = table.column(b) else { continue }
-            let both = x.indices.filter { x[$0].isFinite && y[$0].isFinite }
-            let m = FitMetrics(target: both.map { x[$0] }, prediction: both.map { y[$0] })
-            let key = ["replicates", "pairs", "\(a.dropFirst(4))_vs_\(b.dropFirst(4))"]
-            rows.append(["\(escapeXML(String(a.dropFirst(4)))) vs \(escapeXML(String(b.dropFirst(4))))",
-                         doc.number(key + ["r2"], m.pearsonR2), doc.count(key + ["sequences"], both.count)])
-            if m.pearsonR2.isFinite { r2s.append(m.pearsonR2) }
-            if first == nil { first = (both.map { x[$0] }, both.map { y[$0] }, String(a.dropFirst(4)), String(b.dropFirst(4))) }
+/// Agreement of the `ddg_<replicate>` columns of a ΔΔG table: per pair of replicates, the squared
+/// Pearson correlation over the sequences both measured; the points of the first pair (for a
+/// density plot); and the mean r² over the pairs where it is defined (nil with one replicate).
+public struct ReplicateAgreement: Sendable {
+    public struct Pair: Sendable { public var a, b: String; public var r2: Double; public var sequences: Int }
+    public var pairs: [Pair] = []
+    public var firstPoints: (x: [Double], y: [Double]) = ([], [])
+    public var meanR2: Double? {
+        let defined = pairs.map(\.r2).filter(\.isFinite)
+        return pairs.isEmpty ? nil : defined.isEmpty ? .nan : mean(defined)
+    }
+
+    public init() {}
+
+    public init(_ table: SequenceTable) {
+        let names = table.columnNames.filter(isReplicateColumn)
+        for (i, a) in names.enumerated() {
+            for b in names[(i + 1)...] {
+                guard let x = table.column(a), let y = table.column(b) else { continue }
+                let both = x.indices.filter { x[$0].isFinite && y[$0].isFinite }
+                let px = both.map { x[$0] }, py = both.map { y[$0] }
+                pairs.append(Pair(a: String(a.dropFirst(4)), b: String(b.dropFirst(4)),
+                                  r2: FitMetrics(target: px, prediction: py).pearsonR2, sequences: both.count))
+                if pairs.count == 1 { firstPoints = (px, py) }
+            }
         }
     }
-    let mean = r2s.isEmpty ? Double.nan : r2s.reduce(0, +) / Double(r2s.count)
-    doc.paragraph("Per-replicate ΔΔG agree with r² \(doc.number(["replicates", "r2"], mean)) (mean over pairs of replicates, sequences both measured).")
-    doc.table(header: ["replicates", "Pearson r²", "sequences in both"], rows: rows)
-    if let f = first {
-        doc.figures([("replicates", hexbinChart(title: "Replicate ΔΔG", xLabel: "ΔΔG replicate \(f.a) (kcal/mol)",
-                                                yLabel: "ΔΔG replicate \(f.b) (kcal/mol)", x: f.x, y: f.y),
-                      "Per-replicate ΔΔG of the sequences both replicates measured (density).")])
+}
+
+/// With per-replicate ΔΔG columns: each pair's r², their mean and the density of the first pair.
+private func replicateSection(_ doc: inout ReportDocument, table: SequenceTable) {
+    let agreement = ReplicateAgreement(table)
+    guard let meanR2 = agreement.meanR2, let first = agreement.pairs.first else { return }
+    doc.section("Replicate agreement", id: "replicates")
+    let rows = agreement.pairs.map { p -> [String] in
+        let key = ["replicates", "pairs", "\(p.a)_vs_\(p.b)"]
+        return ["\(escapeXML(p.a)) vs \(escapeXML(p.b))", doc.number(key + ["r2"], p.r2), doc.count(key + ["sequences"], p.sequences)]
     }
+    doc.paragraph("Per-replicate ΔΔG agree with r² \(doc.number(["replicates", "r2"], meanR2)) (mean over pairs of replicates, sequences both measured).")
+    doc.table(header: ["replicates", "Pearson r²", "sequences in both"], rows: rows)
+    doc.figures([("replicates", hexbinChart(title: "Replicate ΔΔG", xLabel: "ΔΔG replicate \(first.a) (kcal/mol)",
+                                            yLabel: "ΔΔG replicate \(first.b) (kcal/mol)", x: agreement.firstPoints.x, y: agreement.firstPoints.y),
+                  "Per-replicate ΔΔG of the sequences both replicates measured (density).")])
 }
 
 private func dataSection(_ doc: inout ReportDocument, inputs: BindingReportInputs, table: SequenceTable, measured: [Double]) throws {
