@@ -3,12 +3,12 @@ import Foundation
 import Testing
 
 @Suite struct PearsonCorrelationTests {
-    /// x = 1…4, y = 2, 4, 5, 9: Σdxdy = 10.5, Σdx² = 5, Σdy² = 26.75, so r = 10.5/√133.75 by hand;
+    /// x = 1…4, y = 2, 4, 5, 9 (ȳ = 5): Σdxdy = 11, Σdx² = 5, Σdy² = 26, so r = 11/√130 by hand;
     /// its square equals FitMetrics' r², and negating y negates r.
     @Test func matchesTheClosedForm() {
         let x = [1.0, 2, 3, 4], y = [2.0, 4, 5, 9]
         let r = pearsonCorrelation(x, y)
-        #expect(abs(r - 10.5 / 133.75.squareRoot()) < 1e-15)
+        #expect(abs(r - 11 / 130.0.squareRoot()) < 1e-15)
         #expect(abs(r * r - FitMetrics(target: x, prediction: y).pearsonR2) < 1e-15)
         #expect(pearsonCorrelation(x, y.map { -$0 }) == -r)
         #expect(pearsonCorrelation([1], [2]).isNaN && pearsonCorrelation([1, 1], [2, 3]).isNaN)
