@@ -63,15 +63,14 @@ struct CountReads: ParsableCommand {
     var samples: [String]
 
     func validate() throws {
+        // A malformed sample is reported by run(), as a data error.
+        let plan = (try? SampleSpec.parse(samples)) ?? []
         try usageCheck {
-            // A malformed sample is reported by run(), as a data error.
-            let reads = ((try? SampleSpec.parse(samples)) ?? []).flatMap { sample in sample.files.map { ("sample '\(sample.name)'", $0) } }
+            let reads = plan.flatMap { sample in sample.files.map { ("sample '\(sample.name)'", $0) } }
             try checkDistinctOutputs([("--out", out), ("--summary", summary), ("--shard", shard)].compactMap { o, p in p.map { (o, $0) } }, inputs: reads)
         }
         guard out != nil || shard != nil else { throw ValidationError("give --out (a count table) or --shard (a state to merge)") }
-        if shard != nil && Set(samples.compactMap { $0.split(separator: "=").first }).count > 1 {
-            throw ValidationError("--shard holds one sample; give one NAME=FILE[,FILE...]")
-        }
+        if shard != nil && plan.count > 1 { throw ValidationError("--shard holds one sample; give one NAME=FILE[,FILE...]") }
     }
 
     func run() throws {

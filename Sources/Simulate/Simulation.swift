@@ -95,21 +95,7 @@ extension SimulationResult {
     /// `counts.tsv` exactly as `betseq count` writes it: `sequence` and one column per fraction
     /// (distinct UMIs, or reads with `reads: true`), rows with any count, sorted by sequence.
     public func writeCounts(path: String, reads: Bool) throws {
-        let out = try TextWriter(path: path)
-        try out.write("sequence")
-        for f in fractions { try out.write("\t" + f.name) }
-        try out.write(byte: 10)
-        let columns = fractions.map { $0.counts(reads: reads) }
-        let speller = SequenceSpeller(length: landscape.length)
-        for i in 0..<landscape.count where columns.contains(where: { $0[i] > 0 }) {
-            try speller.write(i, to: out)
-            for c in columns {
-                try out.write(byte: 9)
-                try out.write(Int(c[i]))
-            }
-            try out.write(byte: 10)
-        }
-        try out.finish()
+        try writeSimulatedCounts(fractions.map { ($0.name, $0.counts(reads: reads)) }, length: landscape.length, path: path)
     }
 
     /// Parameters and outcomes, as `simulation.json` records them.
@@ -171,4 +157,21 @@ public struct SimulationMetadata: Codable, Sendable, Equatable {
 
     public func write(path: String) throws { try JSONFile.write(self, path: path) }
     public static func read(path: String) throws -> SimulationMetadata { try JSONFile.read(SimulationMetadata.self, path: path) }
+}
+
+/// A count table as `betseq count` writes it from named per-species columns: every sequence with
+/// a count in any column, in key order.
+func writeSimulatedCounts(_ columns: [(name: String, counts: [UInt32])], length: Int, path: String) throws {
+    let out = try TextWriter(path: path)
+    try out.write("sequence" + columns.map { "\t" + $0.name }.joined() + "\n")
+    let speller = SequenceSpeller(length: length)
+    for i in 0..<(1 << (2 * length)) where columns.contains(where: { $0.counts[i] > 0 }) {
+        try speller.write(i, to: out)
+        for c in columns {
+            try out.write(byte: 9)
+            try out.write(Int(c.counts[i]))
+        }
+        try out.write(byte: 10)
+    }
+    try out.finish()
 }

@@ -235,18 +235,7 @@ public func runSimulatedExperiment(_ r: SimulationRequest, _ x: SimulatedExperim
 
     // counts.tsv: every replicate's fractions, as `betseq run` names its columns.
     let columns = (0..<x.replicates).flatMap { k in results[k].fractions.map { ("\($0.name)_\(k + 1)", $0.counts(reads: r.reads)) } }
-    let text = try TextWriter(path: folder.file("counts.tsv"))
-    try text.write("sequence" + columns.map { "\t" + $0.0 }.joined() + "\n")
-    let speller = SequenceSpeller(length: landscape.length)
-    for i in 0..<landscape.count where columns.contains(where: { $0.1[i] > 0 }) {
-        try speller.write(i, to: text)
-        for c in columns {
-            try text.write(byte: 9)
-            try text.write(Int(c.1[i]))
-        }
-        try text.write(byte: 10)
-    }
-    try text.finish()
+    try writeSimulatedCounts(columns, length: landscape.length, path: folder.file("counts.tsv"))
 
     var sheet = "experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n"
     var jobs: [@Sendable () throws -> Void] = []
