@@ -299,6 +299,8 @@ struct ContactFinder {
             var list: [Int] = []
             partnerGrid.forEachNeighbor(of: s.atoms[w].position, within: 3.5) { k, _ in
                 let p = partners[k]
+                // A partner the distance rule bonds to the water (a clash) is no H-bond, as in GetContacts.
+                guard !isBonded(w, p) else { return }
                 if mode == .static || donates(w, to: p) || donates(p, to: w) { list.append(p) }
             }
             if !list.isEmpty { neighbours[w] = list.sorted() }
@@ -318,7 +320,7 @@ struct ContactFinder {
             shellGrid.forEachNeighbor(of: s.atoms[w1].position, within: 3.5) { y, _ in
                 guard y > x else { return }
                 let w2 = shell[y]
-                guard mode == .static || donates(w1, to: w2) || donates(w2, to: w1) else { return }
+                guard !isBonded(w1, w2), mode == .static || donates(w1, to: w2) || donates(w2, to: w1) else { return }
                 for i in neighbours[w1] ?? [] { for j in neighbours[w2] ?? [] where i != j && !sameResidue(i, j) && allowed(i, j) {
                     // GetContacts lists the two waters sorted by label, whichever end each touches.
                     out.append(contact(type(i, j, two: true), i, j, waters: labels[w1] <= labels[w2] ? [w1, w2] : [w2, w1]))

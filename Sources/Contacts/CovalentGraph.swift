@@ -131,26 +131,18 @@ public struct CovalentGraph: Sendable {
     }
 }
 
-/// Bonds as VMD guesses them for GetContacts: atoms i, j are bonded when d < 0.6·(r_i + r_j) with
-/// VMD's default radii by the first letter of the atom name (H 1.0, C 1.5, N 1.4, O 1.3, F 1.2,
-/// S 1.9, otherwise 1.5), never H–H, and not for coincident atoms (d < 0.03 Å). Used only for the
-/// "not directly bonded" exclusions and for finding the hydrogens of a donor.
+/// Bonds as VMD guesses them for GetContacts: atoms i, j are bonded when d < 0.6·(r_i + r_j), never
+/// H–H, and not for coincident atoms (d < 0.03 Å). VMD's file readers give every atom whose element
+/// they know the van der Waals radius of its periodic-table entry (O 1.52, N 1.55, C 1.70, …), so two
+/// water oxygens 1.67 Å apart, or a water 1.82 Å from a sulfate oxygen, are bonded (0.6 × 3.04 =
+/// 1.824 Å) and are neither an H-bond nor a link of a water bridge. Used for the "not directly
+/// bonded" exclusions of every contact type and for finding the hydrogens of a donor.
 public func vmdBonds(_ s: Structure) -> [[Int32]] {
-    func radius(_ name: String) -> Float {
-        switch name.first(where: { !$0.isNumber }).map({ $0.uppercased() }) {
-        case "H": return 1.0
-        case "C": return 1.5
-        case "N": return 1.4
-        case "O": return 1.3
-        case "F": return 1.2
-        case "S": return 1.9
-        default: return 1.5
-        }
-    }
-    let radii = s.atoms.map { radius($0.name) }
+    let radii = s.atoms.map { vmdRadius($0.element) }
+    let reach = 0.6 * 2 * (radii.max() ?? 1.5)
     var adjacency = [[Int32]](repeating: [], count: s.atoms.count)
-    let grid = NeighborGrid(points: s.atoms.map(\.position), cell: 0.6 * 2 * 1.9)
-    grid.forEachPair(within: 0.6 * 2 * 1.9) { i, j, d2 in
+    let grid = NeighborGrid(points: s.atoms.map(\.position), cell: reach)
+    grid.forEachPair(within: reach) { i, j, d2 in
         if s.atoms[i].element.isHydrogen && s.atoms[j].element.isHydrogen { return }
         let cut = 0.6 * (radii[i] + radii[j])
         if d2 < cut * cut && d2 > 0.0009 {
@@ -159,4 +151,29 @@ public func vmdBonds(_ s: Structure) -> [[Int32]] {
         }
     }
     return adjacency
+}
+
+/// VMD's periodic-table van der Waals radius (Å) of an element; 2.0 where its table has no value.
+func vmdRadius(_ e: Element) -> Float {
+    switch e.symbol {
+    case "H": return 1.10
+    case "C": return 1.70
+    case "N": return 1.55
+    case "O": return 1.52
+    case "F": return 1.47
+    case "P", "S": return 1.80
+    case "Cl": return 1.75
+    case "Se": return 1.90
+    case "Br": return 1.85
+    case "I": return 1.98
+    case "Li": return 1.82
+    case "Na": return 2.27
+    case "Mg": return 1.73
+    case "K": return 2.75
+    case "Ca": return 2.31
+    case "Ni": return 1.63
+    case "Cu": return 1.40
+    case "Zn": return 1.39
+    default: return 2.0
+    }
 }

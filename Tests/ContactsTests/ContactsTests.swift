@@ -277,6 +277,36 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(computeContacts(s).contains { $0.type == "wb2" } && channels(s)[.waterBridge] == ["A:SER:1 B:SER:1"])
     }
 
+    /// Atoms the distance rule bonds (0.6 × (r₁ + r₂) with VMD's periodic-table radii, O 1.52 Å: 1.824 Å
+    /// for two oxygens) are no H-bond and no link of a water bridge, as in GetContacts on real entries.
+    @Test func clashingAtomsAreBondedAndBridgeNothing() throws {
+        let serA = residue("SER", "A", 1, base: [-9, 0, 0], [("CB", [-1.4, 0, 0], "C"), ("OG", [0, 0, 0], "O")], serial: 1)
+        // Two half-occupied waters 1.67 Å apart, each 2.75 Å from one serine: no wb2 through them.
+        func waters(gap: Float) -> [String] {
+            [pdbLine(40, "O", "HOH", "W", 1, [2.75, 0, 0], element: "O", hetero: true),
+             pdbLine(41, "O", "HOH", "W", 2, [2.75 + gap, 0, 0], element: "O", hetero: true)]
+        }
+        // The second serine's OG sits 2.75 Å beyond the second water.
+        func pair(gap: Float) throws -> Structure {
+            let ogB = 2.75 + gap + 2.75
+            let b = residue("SER", "B", 1, base: [12, 0, 0], [("CB", [ogB + 1.4, 0, 0], "C"), ("OG", [ogB, 0, 0], "O")], serial: 20)
+            return try structure(serA + b + waters(gap: gap))
+        }
+        let clash = try pair(gap: 1.67)
+        #expect(!computeContacts(clash).contains { $0.type == "wb2" } && channels(clash)[.waterBridge] == nil)
+        let apart = try pair(gap: 2.8)   // the same waters at an H-bond distance do bridge
+        #expect(computeContacts(apart).contains { $0.type == "wb2" } && channels(apart)[.waterBridge] == ["A:SER:1 B:SER:1"])
+        // A water 1.82 Å from a sulfate oxygen and 2.8 Å from a lysine: no lwb (1.83 Å apart: one).
+        func sulfate(_ d: Float) throws -> Structure {
+            let lys = residue("LYS", "A", 1, base: [-9, 0, 0], [("CE", [-1.4, 0, 0], "C"), ("NZ", [0, 0, 0], "N")], serial: 1)
+            let so4 = [pdbLine(30, "S", "SO4", "B", 501, [2.8 + d + 1.5, 0, 0], element: "S", hetero: true),
+                       pdbLine(31, "O1", "SO4", "B", 501, [2.8 + d, 0, 0], element: "O", hetero: true)]
+            return try structure(lys + so4 + [pdbLine(40, "O", "HOH", "W", 1, [2.8, 0, 0], element: "O", hetero: true)])
+        }
+        #expect(!computeContacts(try sulfate(1.82)).contains { $0.type.hasPrefix("lwb") })
+        #expect(computeContacts(try sulfate(1.83)).contains { $0.type == "lwb" })
+    }
+
     @Test func staticModeIgnoresExplicitHydrogens() throws {
         // Static contacts of a structure with hydrogens equal those of the same structure without them.
         let s = try Structure.read(path: fixture("contacts/5xnd_frame0.pdb"))
