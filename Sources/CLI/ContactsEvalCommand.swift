@@ -2,6 +2,7 @@ import ArgumentParser
 import Contacts
 import Foundation
 import IO
+import Learn
 import Report
 
 struct ContactsEval: ParsableCommand {
@@ -11,14 +12,21 @@ struct ContactsEval: ParsableCommand {
         discussion: """
             Targets come from 'betseq contacts map' (static mode); residue pairs are pooled over the \
             structures. Beside the model's figures, eval.tsv gives those of a baseline that ranks pairs \
-            by sequence separation alone. --svg draws precision–recall curves per channel.
+            by sequence separation alone, and for both the precision of the top L/5 long-range pairs \
+            (same chain, |i − j| ≥ 24; mean over structures). --svg draws precision–recall curves per \
+            channel. Without --model the shipped model is scored.
             """)
 
-    @Argument(help: "Model from 'betseq contacts train'.")
-    var model: String
+    @Argument(help: ArgumentHelp("List file of structures.", valueName: "list"))
+    var inputs: [String]
 
-    @Argument(help: "List file of structures.")
-    var list: String
+    @Option(help: "Model from 'betseq contacts train' (default: the shipped model).")
+    var model: String?
+
+    @OptionGroup var cache: ExampleCacheOptions
+
+    @Option(help: "Threads.")
+    var threads = 2
 
     @Option(help: "Output TSV.")
     var out: String
@@ -27,16 +35,26 @@ struct ContactsEval: ParsableCommand {
     var svg: String?
 
     func validate() throws {
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: [("the model", model), ("the list", list)]) }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        let (model, list) = try modelAndInput(inputs, model: model, input: "LIST")
+        try usageCheck {
+            try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []),
+                                     inputs: [("the list", list)] + (model.map { [("the model", $0)] } ?? []))
+        }
     }
 
     func run() throws {
-        let network = try ContactNetwork.load(path: model)
-        let examples = try ContactExample.load(try StructureList.read(path: list), config: network.config, withTargets: true, missingWeight: 1)
+        let (model, list) = try modelAndInput(inputs, model: model, input: "LIST")
+        let network = try ContactNetwork.load(path: model ?? ContactNetwork.defaultModelPath())
+        let paths = try StructureList.read(path: list)
+        try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: paths.map { ("a listed structure", $0) })
+        let examples = try ContactExample.load(paths, config: network.config, withTargets: true, missingWeight: 1,
+                                               cache: cache.resolved, threads: threads).examples
+        NumericEnvironment.setThreads(threads)
         let evaluation = ContactEvaluation(network: network, examples: examples)
         try evaluation.write(path: out)
         if let svg {
-            let title = "\(URL(fileURLWithPath: model).lastPathComponent) on \(examples.count) structures"
+            let title = "\(model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ContactNetwork.defaultModelName) on \(examples.count) structures"
             try writeFile(precisionRecallChart(evaluation, title: title).utf8, path: svg)
         }
         printErr(String(format: "%d structures; mean AUPRC %.4f (sequence-separation baseline %.4f); wrote %@",

@@ -8,13 +8,17 @@ struct ContactsPredict: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",
         abstract: "Predict the 8-channel contact map of a structure from its covalent graph.",
-        discussion: "pred.tsv has every residue pair res1 < res2 (file order) with the probability of each channel: res1 res2 hp hb vdw wb sb ps pc ts.")
+        discussion: """
+            pred.tsv has every residue pair res1 < res2 (file order) with the probability of each \
+            channel: res1 res2 hp hb vdw wb sb ps pc ts. Without --model the model shipped with betseq \
+            is used (trained on 1,000 PDB X-ray entries; see models/README.md).
+            """)
 
-    @Argument(help: "Model from 'betseq contacts train'.")
-    var model: String
+    @Argument(help: ArgumentHelp("Structure file (PDB or mmCIF, plain or gzip).", valueName: "structure"))
+    var inputs: [String]
 
-    @Argument(help: "Structure file (PDB or mmCIF, plain or gzip).")
-    var structure: String
+    @Option(help: "Model from 'betseq contacts train' (default: the shipped model).")
+    var model: String?
 
     @Option(help: "Output TSV ('-' for stdout).")
     var out: String
@@ -27,11 +31,16 @@ struct ContactsPredict: ParsableCommand {
 
     func validate() throws {
         guard (0...9).contains(decimals) else { throw ValidationError("--decimals must be 0 to 9") }
-        try usageCheck { try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: [("the model", model), ("the structure", structure)]) }
+        let (model, structure) = try modelAndInput(inputs, model: model, input: "STRUCTURE")
+        try usageCheck {
+            try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []),
+                                     inputs: [("the structure", structure)] + (model.map { [("the model", $0)] } ?? []))
+        }
     }
 
     func run() throws {
-        let network = try ContactNetwork.load(path: model)
+        let (model, structure) = try modelAndInput(inputs, model: model, input: "STRUCTURE")
+        let network = try ContactNetwork.load(path: model ?? ContactNetwork.defaultModelPath())
         let predictions = try ContactPredictions.predict(network: network, structure: structure)
         try predictions.write(path: out, decimals: decimals)
         if let svg {

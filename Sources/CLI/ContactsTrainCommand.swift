@@ -2,6 +2,7 @@ import ArgumentParser
 import Contacts
 import Foundation
 import IO
+import Learn
 import Report
 
 struct ContactsTrain: ParsableCommand {
@@ -10,10 +11,16 @@ struct ContactsTrain: ParsableCommand {
         abstract: "Train the atom-level graph network that predicts 8-channel contact maps from covalent graphs.",
         discussion: """
             Inputs are heavy-atom covalent graphs (no coordinates reach the network); targets are the \
-            static-mode maps of 'betseq contacts map'. One structure per Adam step; after each \
-            evaluation the model with the best validation mean AUPRC is kept and written to --out \
-            (a checkpoint, so an interrupted run leaves its best model). Pairs involving residues with \
-            atoms missing from the file are weighted by --missing-weight.
+            static-mode maps of 'betseq contacts map'. Residues see their chain through dilated \
+            convolutions (--chain-layers), and each channel's logit starts from a learned offset per \
+            sequence-separation bin. Each Adam step averages --batch structures, shared out over the \
+            threads; each structure contributes every contact pair, every same-chain pair up to \
+            --local-separation apart and a --negative-fraction sample of the rest (weighted by its \
+            inverse). After each evaluation the model with the best validation mean AUPRC is kept and \
+            written to --out (a checkpoint, so an interrupted run leaves its best model). Pairs \
+            involving residues with atoms missing from the file are weighted by --missing-weight. \
+            Prepared structures are cached (see --cache and 'betseq contacts prepare'), so a second \
+            run starts at once.
             """)
 
     @Option(help: "Training structures: a list file, one path per line.")
@@ -39,6 +46,20 @@ struct ContactsTrain: ParsableCommand {
 
     @Option(help: "Per-head width.")
     var hidden = 32
+
+    @Option(help: "Dilated convolutions along each chain (dilations 1, 2, 4, …; 5 see ±31 residues).")
+    var chainLayers = 5
+
+    @Option(help: "Structures per Adam step.")
+    var batch = 4
+
+    @Option(help: "Fraction of distant non-contact pairs sampled per step (1: every pair).")
+    var negativeFraction = 0.1
+
+    @Option(help: "Same-chain pairs up to this separation are always trained on.")
+    var localSeparation = 8
+
+    @OptionGroup var cache: ExampleCacheOptions
 
     @Option(help: "Loss: weighted (positive classes weighted by sqrt(neg/pos), capped at 100), bce or focal.")
     var loss = ContactTrainingOptions.LossKind.weighted
@@ -75,6 +96,12 @@ struct ContactsTrain: ParsableCommand {
             throw ValidationError("--layers, --heads, --hidden, --max-epochs, --eval-every and --patience must be at least 1")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (0...64).contains(chainLayers) else { throw ValidationError("--chain-layers must be 0 to 64") }
+        guard (1...1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024") }
+        guard negativeFraction.isFinite, negativeFraction > 0, negativeFraction <= 1 else {
+            throw ValidationError("--negative-fraction must be in (0, 1]")
+        }
+        guard localSeparation >= 0 else { throw ValidationError("--local-separation must be at least 0") }
         try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("--train", train)] + (valid.map { [("--valid", $0)] } ?? [])) }
     }
 
@@ -83,17 +110,21 @@ struct ContactsTrain: ParsableCommand {
         request.valid = valid
         request.config.variant = variant; request.config.vocabulary = features; request.config.layers = layers
         request.config.heads = heads; request.config.hidden = hidden; request.config.graphStatistics = batchNorm == .graph
+        request.config.chainLayers = chainLayers
+        request.cache = cache.resolved
         var options = ContactTrainingOptions()
         options.maxEpochs = maxEpochs; options.timeBudget = timeBudget; options.seed = seed; options.learningRate = lr
         options.patience = patience; options.evaluateEvery = evalEvery; options.loss = loss; options.threads = threads
+        options.batchStructures = batch; options.negativeFraction = negativeFraction; options.localSeparation = localSeparation
         request.options = options
         request.missingWeight = missingWeight
         request.betseqVersion = BETSeq.version
         request.command = CommandLine.arguments.joined(separator: " ")
         let (_, record) = try trainContactModel(request) { printErr($0) }
         let total = record.history.reduce(0) { $0 + $1.seconds }
-        printErr(String(format: "best epoch %d of %d (%@); %.1f s training, %.1f ms per epoch; wrote %@", record.bestEpoch,
-                        record.history.count, record.stopReason, total, 1000 * total / Double(max(1, record.history.count)), out))
+        printErr(String(format: "best epoch %d of %d (%@); %.1f s training, %.1f ms per epoch; peak memory %.0f MB; wrote %@", record.bestEpoch,
+                        record.history.count, record.stopReason, total, 1000 * total / Double(max(1, record.history.count)),
+                        Double(MemoryBudget.peakResidentBytes) / 1e6, out))
     }
 }
 

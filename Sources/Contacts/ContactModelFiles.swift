@@ -23,18 +23,6 @@ extension ContactNetworkConfig {
     public var exampleAnchorSets: Int { variant == .pgnn ? anchorSets : 0 }
 }
 
-extension ContactExample {
-    /// Reads and prepares structures for a network of `config` (named by file name).
-    public static func load(_ paths: [String], config: ContactNetworkConfig, withTargets: Bool,
-                            missingWeight: Float = 0.1) throws -> [ContactExample] {
-        try paths.map { path in
-            try ContactExample(structure: Structure.read(path: path), name: URL(fileURLWithPath: path).lastPathComponent,
-                               vocabulary: config.vocabulary, anchorSets: config.exampleAnchorSets, withTargets: withTargets,
-                               missingWeight: missingWeight)
-        }
-    }
-}
-
 extension ContactNetworkConfig.Variant: Codable {}
 
 /// The network's configuration, under the model file's `config` key.
@@ -44,6 +32,7 @@ struct ContactArchitecture: Codable, Sendable {
     private enum Keys: String, CodingKey { case config }
     private enum ConfigKeys: String, CodingKey {
         case variant, vocabulary, embedding, hidden, heads, layers, pairHidden = "pair_hidden", anchorSets = "anchor_sets", batchNorm = "batch_norm"
+        case chainLayers = "chain_layers", pairOffsets = "pair_offsets", pairExtras = "pair_extras"
     }
 
     init(config: ContactNetworkConfig) { self.config = config }
@@ -60,6 +49,10 @@ struct ContactArchitecture: Codable, Sendable {
         config.pairHidden = try c.decode(Int.self, forKey: .pairHidden)
         config.anchorSets = try c.decode(Int.self, forKey: .anchorSets)
         config.graphStatistics = try c.decodeIfPresent(String.self, forKey: .batchNorm) != "running"
+        // Format 1 had neither chain context nor offsets, and three pair features.
+        config.chainLayers = try c.decodeIfPresent(Int.self, forKey: .chainLayers) ?? 0
+        config.pairOffsets = try c.decodeIfPresent(Bool.self, forKey: .pairOffsets) ?? false
+        config.pairExtras = try c.decodeIfPresent(Int.self, forKey: .pairExtras) ?? 3
         self.config = config
     }
 
@@ -75,6 +68,9 @@ struct ContactArchitecture: Codable, Sendable {
         try c.encode(config.pairHidden, forKey: .pairHidden)
         try c.encode(config.anchorSets, forKey: .anchorSets)
         try c.encode(config.graphStatistics ? "graph" : "running", forKey: .batchNorm)
+        try c.encode(config.chainLayers, forKey: .chainLayers)
+        try c.encode(config.pairOffsets, forKey: .pairOffsets)
+        try c.encode(config.pairExtras, forKey: .pairExtras)
     }
 }
 
@@ -108,15 +104,21 @@ public struct ContactModelMetadata: Codable, Sendable {
     public var valid: [String]
     public var loss: String
     public var seed: UInt64
+    /// Pair sampling and step size (absent in files of format 1).
+    public var batchStructures: Int?
+    public var negativeFraction: Double?
+    public var localSeparation: Int?
     public var provenance: Provenance
     enum CodingKeys: String, CodingKey {
         case history, bestEpoch = "best_epoch", stopReason = "stop_reason", train, valid, loss, seed, provenance
+        case batchStructures = "batch_structures", negativeFraction = "negative_fraction", localSeparation = "local_separation"
     }
 }
 
 extension ContactNetwork {
     public static let formatName = "betseq-contact-model"
-    static let formatVersion = 1
+    /// 2: chain context, separation offsets and the crystal-waters feature (format 1 still reads).
+    static let formatVersion = 2
     typealias File = ModelFile<ContactArchitecture, ContactModelMetadata>
 
     public func save(path: String, metadata: ContactModelMetadata?) throws {
@@ -153,21 +155,17 @@ extension ContactNetwork {
 /// Predicted probabilities for every residue pair of one structure (`pred.tsv`).
 public struct ContactPredictions: Sendable {
     public var residueLabels: [String]
-    public var first: [Int32]
-    public var second: [Int32]
-    /// Pairs × 8, channels in `ContactChannel` order.
+    /// Pairs × 8 in row-major upper-triangle order of the residues, channels in `ContactChannel` order.
     public var probabilities: [Float]
     public var atoms: Int
 
     public init(network: ContactNetwork, example ex: ContactExample) {
         residueLabels = ex.residueLabels
-        first = ex.pairFirst
-        second = ex.pairSecond
         probabilities = network.predict(ex)
         atoms = ex.tokens.count
     }
 
-    public var pairCount: Int { first.count }
+    public var pairCount: Int { residueLabels.count * (residueLabels.count - 1) / 2 }
 
     /// Predicts a structure file's map with a network.
     public static func predict(network: ContactNetwork, structure path: String) throws -> ContactPredictions {
@@ -176,13 +174,20 @@ public struct ContactPredictions: Sendable {
         return ContactPredictions(network: network, example: ex)
     }
 
+    /// Calls `body(i, j, q)` for every residue pair i < j with its row q.
+    public func forEachPair(_ body: (Int, Int, Int) throws -> Void) rethrows {
+        let n = residueLabels.count
+        var q = 0
+        for i in 0..<n { for j in (i + 1)..<max(i + 1, n) { try body(i, j, q); q += 1 } }
+    }
+
     /// `res1 res2 hp hb vdw wb sb ps pc ts`: every pair res1 < res2 (file order) with each
     /// channel's probability.
     public func write(path: String, decimals: Int) throws {
         let text = try TextWriter(path: path)
         try text.write("res1\tres2\t" + ContactChannel.allCases.map(\.code).joined(separator: "\t") + "\n")
-        for q in 0..<pairCount {
-            try text.write(residueLabels[Int(first[q])] + "\t" + residueLabels[Int(second[q])])
+        try forEachPair { i, j, q in
+            try text.write(residueLabels[i] + "\t" + residueLabels[j])
             for c in 0..<8 { try text.write(byte: 9); try text.write(Double(probabilities[q * 8 + c]), decimals: decimals) }
             try text.write(byte: 10)
         }
@@ -193,29 +198,62 @@ public struct ContactPredictions: Sendable {
 /// A model scored on structures, beside the sequence-separation baseline (`eval.tsv`).
 public struct ContactEvaluation: Sendable {
     public var structures: Int
-    public var model: [ChannelMetrics]
-    public var baseline: [ChannelMetrics]
+    public var model: ScoredChannels
+    public var baseline: ScoredChannels
 
     public init(network: ContactNetwork, examples: [ContactExample]) {
         structures = examples.count
-        model = channelMetrics(examples) { network.predict($0) }
-        baseline = channelMetrics(examples, scores: separationScores)
+        model = scoreChannels(examples) { network.predict($0) }
+        baseline = scoreChannels(examples, scores: separationScores)
     }
 
-    public var modelMeanAUPRC: Double { meanAUPRC(model) }
-    public var baselineMeanAUPRC: Double { meanAUPRC(baseline) }
+    public var modelMeanAUPRC: Double { meanAUPRC(model.metrics) }
+    public var baselineMeanAUPRC: Double { meanAUPRC(baseline.metrics) }
 
-    /// `channel positives pairs auroc auprc prevalence separation_auroc separation_auprc`, NA where
-    /// a channel has no positives.
+    /// `channel positives pairs auroc auprc prevalence separation_auroc separation_auprc
+    /// top_l5_long separation_top_l5_long`, NA where a channel has no positives (or no structure
+    /// has long-range pairs).
     public func write(path: String) throws {
         let text = try TextWriter(path: path)
-        try text.write("channel\tpositives\tpairs\tauroc\tauprc\tprevalence\tseparation_auroc\tseparation_auprc\n")
+        try text.write("channel\tpositives\tpairs\tauroc\tauprc\tprevalence\tseparation_auroc\tseparation_auprc\ttop_l5_long\tseparation_top_l5_long\n")
         for ch in ContactChannel.allCases {
-            let m = model[ch.rawValue], b = baseline[ch.rawValue]
-            let values = [m.auroc, m.auprc, Double(m.positives) / Double(max(1, m.count)), b.auroc, b.auprc]
+            let m = model.metrics[ch.rawValue], b = baseline.metrics[ch.rawValue]
+            let values = [m.auroc, m.auprc, Double(m.positives) / Double(max(1, m.count)), b.auroc, b.auprc,
+                          model.longRangePrecision[ch.rawValue], baseline.longRangePrecision[ch.rawValue]]
             try text.write("\(ch.code)\t\(m.positives)\t\(m.count)\t"
                            + values.map { $0.isFinite ? String(format: "%.4f", $0) : "NA" }.joined(separator: "\t") + "\n")
         }
         try text.finish()
+    }
+}
+
+extension ContactNetwork {
+    /// File name of the model betseq ships (trained on the PDB pool; see `models/README.md`).
+    public static let defaultModelName = "contacts-default.json"
+
+    /// Where the shipped model is looked for, in order: `$BETSEQ_CONTACT_MODEL`; beside the
+    /// executable and in `../share/betseq/` from it (an installed betseq); the source tree's
+    /// `models/` folder (a betseq built from a checkout).
+    public static var defaultModelCandidates: [String] {
+        var out: [String] = []
+        if let env = ProcessInfo.processInfo.environment["BETSEQ_CONTACT_MODEL"], !env.isEmpty { out.append(env) }
+        if let exe = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
+            out.append(exe.appendingPathComponent(defaultModelName).path)
+            out.append(exe.deletingLastPathComponent().appendingPathComponent("share/betseq/\(defaultModelName)").path)
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        out.append(source.appendingPathComponent("models/\(defaultModelName)").path)
+        return out
+    }
+
+    /// The shipped model's path; a no-input error naming where it looked when none is there.
+    public static func defaultModelPath() throws -> String {
+        let candidates = defaultModelCandidates
+        if let env = ProcessInfo.processInfo.environment["BETSEQ_CONTACT_MODEL"], !env.isEmpty { return env }
+        guard let found = candidates.first(where: { FileManager.default.isReadableFile(atPath: $0) }) else {
+            throw BETSeqError(.cannotOpen, file: defaultModelName,
+                              "no model given and the shipped model is not installed (looked in \(candidates.joined(separator: ", "))); pass --model")
+        }
+        return found
     }
 }

@@ -12,6 +12,15 @@ public struct ContactNetworkConfig: Sendable, Equatable {
     public var hidden = 32
     public var heads = 4
     public var layers = 5
+    /// Dilated convolutions along each chain after pooling (dilations 1, 2, 4, …): with 5 each
+    /// residue sees ±31 residues of its chain. 0 in models of format 1.
+    public var chainLayers = 5
+    /// Learned per-channel logit offsets by sequence-separation bin and crystal waters (the
+    /// separation baseline inside the network). Off in models of format 1.
+    public var pairOffsets = true
+    /// Pair features beside the residue embeddings: 4 (separation, same chain, covalent closeness,
+    /// crystal waters); 3 in models of format 1, which had no water feature.
+    public var pairExtras = ContactExample.pairExtraWidth
     public var pairHidden = 128
     /// P-GNN anchor sets (pgnn only).
     public var anchorSets = 16
@@ -20,25 +29,29 @@ public struct ContactNetworkConfig: Sendable, Equatable {
     public var graphStatistics = true
     public init() {}
 
-    /// Every width (embedding, hidden, heads, pair hidden, anchor sets) is 1...4096 and layers
-    /// 0...64 (a model file may have none; training needs one): far above any useful network,
-    /// low enough that products of them cannot overflow.
+    /// Every width (embedding, hidden, heads, pair hidden, anchor sets) is 1...4096, layers and
+    /// chain layers 0...64 (a model file may have none; training needs a graph layer), pair extras
+    /// 3 or 4: far above any useful network, low enough that products of them cannot overflow.
     public var hasValidSizes: Bool {
         [embedding, hidden, heads, pairHidden, anchorSets].allSatisfy { (1...4096).contains($0) } && (0...64).contains(layers)
+            && (0...64).contains(chainLayers) && (3...ContactExample.pairExtraWidth).contains(pairExtras)
     }
 
     /// A lower bound on the weights this configuration allocates: the deeper layers' square
-    /// matrices and the pair head's first layer (exact enough to refuse sizes that cannot fit).
+    /// matrices, the chain convolutions and the pair head's first layer (exact enough to refuse
+    /// sizes that cannot fit).
     public var leastParameterCount: Double {
         let width = Double(heads * hidden + (variant == .pgnn ? anchorSets : 0))
-        return Double(max(0, layers - 1)) * width * Double(heads * hidden) + Double(pairHidden) * 3 * width
+        return Double(max(0, layers - 1)) * width * Double(heads * hidden) + Double(chainLayers) * 3 * width * width
+            + Double(pairHidden) * 3 * width
     }
 }
 
 /// Atom embeddings from tokens → L × [graph attention (or P-GNN messages) → batch norm → leaky ReLU]
-/// → atoms summed into residues → batch norm → for every residue pair i < j the features
-/// [r_i + r_j, r_i ⊙ r_j, |r_i − r_j|, sequence separation, same chain, covalent closeness] →
-/// MLP → 8 logits (one per channel; sigmoid gives probabilities).
+/// → atoms summed into residues → batch norm → C × dilated residual convolutions along each chain
+/// → batch norm → for every residue pair i < j the features [r_i + r_j, r_i ⊙ r_j, |r_i − r_j|,
+/// separation, same chain, covalent closeness, crystal waters] → MLP → 8 logits, plus a learned
+/// offset per separation bin and channel (sigmoid gives probabilities).
 public final class ContactNetwork {
     public let config: ContactNetworkConfig
     let embed: Embedding<Float>
@@ -47,8 +60,13 @@ public final class ContactNetwork {
     let activations: [Activation<Float>]
     let pool = SegmentSum<Float>()
     let residueNorm: BatchNorm<Float>
+    let chainLayers: [ChainConvolution<Float>]
+    let chainNorm: BatchNorm<Float>?
     let pairs = PairFeatures<Float>()
     let head: Sequential<Float>
+    let offsets: BinOffset<Float>?
+    /// Offset bins: separation bins, once with crystal waters and once without.
+    public static let offsetBins = 2 * ContactExample.separationBins
 
     public init(config: ContactNetworkConfig, seed: UInt64) {
         self.config = config
@@ -73,30 +91,57 @@ public final class ContactNetwork {
         self.norms = norms
         activations = acts
         residueNorm = BatchNorm(width, name: "residue_bn")
-        let pairWidth = 3 * width + ContactExample.pairExtraWidth
+        chainLayers = (0..<config.chainLayers).map {
+            ChainConvolution(width: width, dilation: 1 << min($0, 20), name: "chain\($0 + 1)", random: &random)
+        }
+        chainNorm = config.chainLayers > 0 ? BatchNorm(width, name: "chain_bn") : nil
+        let pairWidth = 3 * width + config.pairExtras
         head = Sequential([
             Linear(pairWidth, config.pairHidden, name: "pair1", random: &random), Activation(negativeSlope: 0.2),
             Linear(config.pairHidden, config.pairHidden / 2, name: "pair2", random: &random), Activation(negativeSlope: 0.2),
             Linear(config.pairHidden / 2, 8, name: "pair3", random: &random),
         ])
+        offsets = config.pairOffsets ? BinOffset(bins: Self.offsetBins, columns: 8, name: "pair_offset") : nil
     }
 
     public var parameters: [Parameter<Float>] {
-        embed.parameters + graphLayers.flatMap(\.parameters) + norms.flatMap(\.parameters) + residueNorm.parameters + head.parameters
+        embed.parameters + graphLayers.flatMap(\.parameters) + norms.flatMap(\.parameters) + residueNorm.parameters
+            + chainLayers.flatMap(\.parameters) + (chainNorm?.parameters ?? []) + head.parameters + (offsets?.parameters ?? [])
     }
-    public var buffers: [Parameter<Float>] { norms.flatMap(\.buffers) + residueNorm.buffers }
+    public var buffers: [Parameter<Float>] { norms.flatMap(\.buffers) + residueNorm.buffers + (chainNorm?.buffers ?? []) }
     public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
 
     /// Sets every parameter and buffer from a flat array (as `ParameterStore.flatten` made it).
     public func restore(_ flat: [Float]) -> Bool { ParameterStore.restore(flat, into: parameters + buffers) }
 
-    /// Logits, pairs × 8 (pair order as in the example).
-    public func forward(_ ex: ContactExample, training: Bool) -> [Float] {
-        let r = residueEmbeddings(ex, training: training)
-        return pairLogits(r, ex, range: 0..<ex.pairCount, training: training)
+    /// Sets the separation offsets to the log-odds of each channel in each bin over `examples`
+    /// (with half a pseudo-count each way), so training starts from the separation baseline.
+    public func initializeOffsets(from examples: [ContactExample]) {
+        guard let offsets else { return }
+        let bins = Self.offsetBins
+        var positives = [Double](repeating: 0, count: bins * 8), totals = [Double](repeating: 0, count: bins)
+        for ex in examples where ex.hasTargets {
+            var start = 0
+            while start < ex.pairCount {
+                let end = min(ex.pairCount, start + 65_536)
+                let batch = ex.pairs(in: start..<end)
+                for q in 0..<batch.count where batch.weights[q] > 0 {
+                    let b = Int(batch.bins[q])
+                    totals[b] += 1
+                    for c in 0..<8 { positives[b * 8 + c] += Double(batch.targets[q * 8 + c]) }
+                }
+                start = end
+            }
+        }
+        for b in 0..<bins {
+            for c in 0..<8 {
+                let p = (positives[b * 8 + c] + 0.5) / (totals[b] + 1)
+                offsets.table.value[b * 8 + c] = Float(log(p / (1 - p)))
+            }
+        }
     }
 
-    /// Residue embeddings (residues × width) after pooling and batch norm.
+    /// Residue embeddings (residues × width): graph layers, pooling, chain context.
     func residueEmbeddings(_ ex: ContactExample, training: Bool) -> Batch<Float> {
         embed.indices = ex.tokens
         var h = embed.forward(Batch(zeros: 0, 0), training: training)
@@ -110,25 +155,48 @@ public final class ContactNetwork {
             h = activations[l].forward(h, training: training)
         }
         pool.groups = ex.membership
-        pool.groupCount = ex.residueLabels.count
-        let r = pool.forward(h, training: training)
-        return residueNorm.forward(r, training: batchStatistics && r.rows > 1)
+        pool.groupCount = ex.residueCount
+        var r = residueNorm.forward(pool.forward(h, training: training), training: batchStatistics && ex.residueCount > 1)
+        for layer in chainLayers {
+            layer.neighbours = ChainConvolution<Float>.neighbours(chain: ex.chain, position: ex.position, dilation: layer.dilation)
+            r = layer.forward(r, training: training)
+        }
+        if let chainNorm { r = chainNorm.forward(r, training: batchStatistics && r.rows > 1) }
+        return r
     }
 
-    /// Logits of a range of the example's pairs.
-    func pairLogits(_ r: Batch<Float>, _ ex: ContactExample, range: Range<Int>, training: Bool) -> [Float] {
-        let e = ContactExample.pairExtraWidth
-        pairs.first = Array(ex.pairFirst[range])
-        pairs.second = Array(ex.pairSecond[range])
-        pairs.extra = Array(ex.pairExtra[(range.lowerBound * e)..<(range.upperBound * e)])
-        pairs.extraWidth = e
-        return head.forward(pairs.forward(r, training: training), training: training).values
+    /// Logits (pairs × 8) of a batch of the example's pairs.
+    func pairLogits(_ r: Batch<Float>, _ batch: PairBatch, training: Bool) -> [Float] {
+        let e = ContactExample.pairExtraWidth, used = config.pairExtras
+        pairs.first = batch.first
+        pairs.second = batch.second
+        if used == e {
+            pairs.extra = batch.extra
+        } else {
+            pairs.extra = (0..<batch.count).flatMap { q in batch.extra[(q * e)..<(q * e + used)] }
+        }
+        pairs.extraWidth = used
+        var z = head.forward(pairs.forward(r, training: training), training: training)
+        if let offsets {
+            offsets.bins = batch.bins
+            z = offsets.forward(z, training: training)
+        }
+        return z.values
     }
 
-    /// Accumulates parameter gradients from ∂loss/∂logits of the last forward pass.
-    public func backward(_ gradient: [Float]) {
-        var g = head.backward(Batch(rows: gradient.count / 8, columns: 8, values: gradient))
-        g = pairs.backward(g)
+    /// Backward through the pair head for the last `pairLogits` call: accumulates the head's
+    /// gradients and returns ∂loss/∂residue embeddings.
+    func backwardPairs(_ gradient: [Float]) -> Batch<Float> {
+        var g = Batch(rows: gradient.count / 8, columns: 8, values: gradient)
+        if let offsets { g = offsets.backward(g) }
+        return pairs.backward(head.backward(g))
+    }
+
+    /// Backward from ∂loss/∂residue embeddings to every layer below.
+    func backwardResidues(_ dr: Batch<Float>) {
+        var g = dr
+        if let chainNorm { g = chainNorm.backward(g) }
+        for layer in chainLayers.reversed() { g = layer.backward(g) }
         g = residueNorm.backward(g)
         g = pool.backward(g)
         for l in graphLayers.indices.reversed() {
@@ -139,16 +207,53 @@ public final class ContactNetwork {
         _ = embed.backward(g)
     }
 
-    /// Probabilities, pairs × 8. Pairs go through the head in chunks, so a large complex (millions
-    /// of residue pairs) does not hold every pair's features at once.
-    public func predict(_ ex: ContactExample, chunk: Int = 65_536) -> [Float] {
+    /// Logits of every pair (pairs × 8), for tests and small structures.
+    public func forward(_ ex: ContactExample, training: Bool) -> [Float] {
+        let r = residueEmbeddings(ex, training: training)
+        return pairLogits(r, ex.pairs(in: 0..<ex.pairCount), training: training)
+    }
+
+    /// Accumulates parameter gradients from ∂loss/∂logits of the last `forward`.
+    public func backward(_ gradient: [Float]) {
+        backwardResidues(backwardPairs(gradient))
+    }
+
+    /// One structure's contribution to a training step: the weighted loss over the sampled pairs
+    /// (`keys`, `weights`), divided by `normalizer`, with gradients accumulated. Pairs go through
+    /// the head `chunk` at a time, forward then backward, so memory is bounded by the chunk
+    /// and the residues, never by the structure's pairs.
+    public func accumulateGradients(_ ex: ContactExample, keys: [Int64], weights: [Float], normalizer: Float,
+                                    positiveWeight: [Float], focalGamma: Float, chunk: Int = 8192) -> Double {
+        let r = residueEmbeddings(ex, training: true)
+        var dr = Batch<Float>(zeros: r.rows, r.columns)
+        var loss = 0.0
+        var start = 0
+        while start < keys.count {
+            let end = min(keys.count, start + max(1, chunk))
+            let batch = ex.pairs(keys: Array(keys[start..<end]), weights: Array(weights[start..<end]))
+            let logits = pairLogits(r, batch, training: true)
+            let (l, g) = Loss.maskedBinaryCrossEntropy(logits, batch.targets, columns: 8, mask: batch.weights,
+                                                        positiveWeight: positiveWeight, focalGamma: focalGamma, normalizer: normalizer)
+            loss += Double(l)
+            let d = backwardPairs(g)
+            for k in dr.values.indices { dr.values[k] += d.values[k] }
+            start = end
+        }
+        backwardResidues(dr)
+        return loss
+    }
+
+    /// Probabilities, pairs × 8, in row-major upper-triangle order. Pairs go through the head in
+    /// chunks, so a large complex (millions of residue pairs) does not hold every pair's features
+    /// at once.
+    public func predict(_ ex: ContactExample, chunk: Int = 32_768) -> [Float] {
         let r = residueEmbeddings(ex, training: false)
         var out: [Float] = []
         out.reserveCapacity(ex.pairCount * 8)
         var start = 0
         while start < ex.pairCount {
             let end = min(ex.pairCount, start + max(1, chunk))
-            out += pairLogits(r, ex, range: start..<end, training: false).map { 1 / (1 + exp(-$0)) }
+            out += pairLogits(r, ex.pairs(in: start..<end), training: false).map { 1 / (1 + exp(-$0)) }
             start = end
         }
         return out

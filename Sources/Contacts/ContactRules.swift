@@ -1,6 +1,11 @@
 import Foundation
 import IO
 
+/// Version of the contact rules: raised whenever a change can alter any map, so that prepared
+/// training examples cached under an older version are prepared again.
+/// 2: VMD's periodic-table radii for the distance rule; bonded atoms bridge no water.
+public let contactRulesVersion = 2
+
 /// The eight contact channels of the residue map, in map order.
 public enum ContactChannel: Int, CaseIterable, Sendable {
     case hydrophobic, hydrogenBond, vanDerWaals, waterBridge, saltBridge, piStacking, piCation, tStacking

@@ -438,13 +438,15 @@ extension Loss {
     /// Mean over the weighted entries of binary cross-entropy with logits, optionally focal
     /// (Lin et al. 2017): ℓ = −w·[y·(1−p)^γ·log p + (1−y)·p^γ·log(1−p)], p = σ(z), with
     /// `positiveWeight[c]` multiplying positive terms of column c and `mask[row]` (0 or more)
-    /// weighting rows. Returns the loss (Σℓ / Σ mask) and ∂loss/∂z. γ = 0 is plain BCE.
+    /// weighting rows. Returns the loss (Σℓ / Σ mask, or Σℓ / `normalizer` when given, for a chunk
+    /// of a larger set) and ∂loss/∂z. γ = 0 is plain BCE.
     public static func maskedBinaryCrossEntropy<T: NNScalar>(_ z: [T], _ y: [T], columns: Int, mask: [T],
-                                                             positiveWeight: [T], focalGamma: T = 0) -> (T, [T]) {
+                                                             positiveWeight: [T], focalGamma: T = 0,
+                                                             normalizer: T? = nil) -> (T, [T]) {
         var loss: T = 0
         var grad = [T](repeating: 0, count: z.count)
         let rows = columns > 0 ? z.count / columns : 0
-        let total = max(mask.reduce(0, +), 1)
+        let total = normalizer.map { max($0, T.leastNormalMagnitude) } ?? max(mask.reduce(0, +), 1)
         for r in 0..<rows where mask[r] > 0 {
             for c in 0..<columns {
                 let i = r * columns + c

@@ -19,6 +19,13 @@ public enum MemoryBudget {
         throw BETSeqError(.invalidOption, file: file, String(format: "%@ needs about %.1f GB; this machine has %.1f GB", what, bytes / 1e9, available / 1e9))
     }
 
+    /// The largest resident set this process has had, in bytes (getrusage; 0 if unknown).
+    public static var peakResidentBytes: Int {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
+        return Int(usage.ru_maxrss) * 1024   // Linux reports kilobytes
+    }
+
     /// Floats of a multilayer perceptron's weights and biases: Σ (inputs + 1) · outputs.
     public static func mlpParameters(inputs: Int, widths: [Int], outputs: Int) -> Double {
         var total = 0.0, width = Double(inputs)

@@ -118,7 +118,10 @@ public func contactMapChart(_ map: ResidueContactMap, structure s: Structure, ti
 /// Predicted probabilities, one panel per channel.
 public func predictedMapChart(_ p: ContactPredictions, title: String) -> String {
     let panels = ContactChannel.allCases.map { ch in
-        (ch.code, (0..<p.pairCount).map { q in (Int(p.first[q]), Int(p.second[q]), Double(p.probabilities[q * 8 + ch.rawValue])) })
+        var cells: [(Int, Int, Double)] = []
+        cells.reserveCapacity(p.pairCount)
+        p.forEachPair { i, j, q in cells.append((i, j, Double(p.probabilities[q * 8 + ch.rawValue]))) }
+        return (ch.code, cells)
     }
     return probabilityMapPanels(title: title, labels: p.residueLabels, panels: panels)
 }
@@ -126,7 +129,7 @@ public func predictedMapChart(_ p: ContactPredictions, title: String) -> String 
 /// Precision–recall curves per channel, the model against the separation baseline.
 public func precisionRecallChart(_ e: ContactEvaluation, title: String) -> String {
     let curves = ContactChannel.allCases.map { ch in
-        (ch.code, e.model[ch.rawValue].curve.map { ($0.recall, $0.precision) }, e.baseline[ch.rawValue].curve.map { ($0.recall, $0.precision) })
+        (ch.code, e.model.metrics[ch.rawValue].curve.map { ($0.recall, $0.precision) }, e.baseline.metrics[ch.rawValue].curve.map { ($0.recall, $0.precision) })
     }
     return precisionRecallPanels(title: title, curves: curves)
 }

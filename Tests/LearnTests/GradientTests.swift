@@ -258,6 +258,44 @@ import Testing
         base.check(pairs, input: base.randomBatch(4, 3, &r))
     }
 
+    /// Two chains (rows 0–5 and 6–9, chain B listed out of order) so that chain ends, gaps and
+    /// every dilation's neighbours are exercised; the residual path included.
+    @Test func chainConvolution() {
+        var r = SplitMix64(seed: 26)
+        let chain: [Int32] = [0, 0, 0, 0, 0, 0, 1, 1, 1, 1], position: [Int32] = [0, 1, 2, 3, 4, 5, 3, 0, 2, 1]
+        for d in [1, 2, 4] {
+            let layer = ChainConvolution<Double>(width: 3, dilation: d, name: "chain", random: &r)
+            for i in layer.bias.value.indices { layer.bias.value[i] = r.normal() * 0.3 }
+            layer.neighbours = ChainConvolution<Double>.neighbours(chain: chain, position: position, dilation: d)
+            base.check(layer, input: base.randomBatch(10, 3, &r))
+        }
+        // Neighbour tables: along each chain by position, none across chains or past an end.
+        let table = ChainConvolution<Double>.neighbours(chain: chain, position: position, dilation: 2)
+        #expect(Array(table[0..<4]) == [-1, 2, -1, 3] && Array(table[12..<14]) == [9, -1] && Array(table[14..<16]) == [-1, 8])
+    }
+
+    @Test func binOffsets() {
+        var r = SplitMix64(seed: 27)
+        let layer = BinOffset<Double>(bins: 3, columns: 2, name: "offset")
+        layer.table.value = (0..<6).map { _ in r.normal() }
+        layer.bins = [2, 0, 2, 1, 0]
+        base.check(layer, input: base.randomBatch(5, 2, &r))
+        let y = layer.forward(Batch(zeros: 5, 2), training: true)
+        #expect(Array(y.values[0..<2]) == Array(layer.table.value[4..<6]))
+    }
+
+    /// A chunk's loss with the whole set's normaliser: chunks sum to the whole, gradients too.
+    @Test func chunkedCrossEntropyAddsUp() {
+        var r = SplitMix64(seed: 28)
+        let z = (0..<16).map { _ in r.normal() }, y = (0..<16).map { _ in Double(r.next() % 2) }
+        let mask: [Double] = [1, 0.5, 2, 1, 0, 1, 1, 3], w: [Double] = [2, 1]
+        let (whole, g) = Loss.maskedBinaryCrossEntropy(z, y, columns: 2, mask: mask, positiveWeight: w)
+        let total = mask.reduce(0, +)
+        let (a, ga) = Loss.maskedBinaryCrossEntropy(Array(z[0..<6]), Array(y[0..<6]), columns: 2, mask: Array(mask[0..<3]), positiveWeight: w, normalizer: total)
+        let (b, gb) = Loss.maskedBinaryCrossEntropy(Array(z[6...]), Array(y[6...]), columns: 2, mask: Array(mask[3...]), positiveWeight: w, normalizer: total)
+        #expect(abs(a + b - whole) < 1e-12 && zip(ga + gb, g).allSatisfy { abs($0 - $1) < 1e-15 })
+    }
+
     @Test func embeddingGathersAndScatters() {
         var r = SplitMix64(seed: 24)
         let e = Embedding<Double>(4, 3, name: "embed", random: &r)
