@@ -62,4 +62,22 @@ for exp in ("pho4like", "cbf1like"):
 sys.exit(bad)
 PY
 [ $status -eq 0 ] && echo "workflow test: betseq run and Snakemake (--cores 2) agree on 2 experiments, 16 lane files"
+
+# Contact training data: five structures prepared in three chunk jobs into a cache, then a tiny
+# training on it; the cache must hold the same entries, byte for byte, as one `contacts prepare`.
+ls "$ROOT"/fixtures/structures/*.pdb "$ROOT"/fixtures/structures/*.cif > structures.txt
+"$SNAKEMAKE" -s "$ROOT/workflow/contacts.smk" --cores 2 --quiet all \
+    --config structures=structures.txt cache=smk-cache out=contacts chunks=3 valid=structures.txt betseq="$BETSEQ" \
+    train_args="--max-epochs 1 --layers 1 --heads 1 --hidden 4 --chain-layers 1 --threads 1" >contacts.log 2>&1 \
+    || { echo "workflow test: contacts workflow failed"; tail -30 contacts.log; status=1; }
+"$BETSEQ" contacts prepare structures.txt --cache one-cache --threads 2 2>/dev/null
+rows=$(($(wc -l < contacts/prepared.tsv) - 1))
+[ "$rows" -eq "$(wc -l < structures.txt)" ] || { echo "workflow test: prepared.tsv lists $rows structures"; status=1; }
+diff -r one-cache smk-cache >/dev/null || { echo "workflow test: the chunked cache differs from one prepare"; status=1; }
+[ -s contacts/model.json ] || { echo "workflow test: no model trained from the cache"; status=1; }
+"$SNAKEMAKE" -s "$ROOT/workflow/contacts.smk" --profile "$ROOT/workflow/profiles/slurm" --dry-run \
+    --config structures=structures.txt cache=slurm-cache out=slurm-contacts chunks=4 betseq="$BETSEQ" >contacts-slurm.log 2>&1 \
+    || { echo "workflow test: contacts Slurm dry run failed"; tail -20 contacts-slurm.log; status=1; }
+grep -q "prepare_chunk *4" contacts-slurm.log || { echo "workflow test: the Slurm dry run does not plan 4 prepare jobs"; status=1; }
+[ $status -eq 0 ] && echo "workflow test: contacts prepared in 3 chunk jobs equal one prepare; trained from the cache"
 exit $status

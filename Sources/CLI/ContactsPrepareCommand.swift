@@ -24,12 +24,16 @@ struct ContactsPrepare: ParsableCommand {
     @Option(help: "Prepare only shard K of N (1-based), e.g. 3/8.")
     var shard: String?
 
+    @Option(help: "TSV of what was prepared: structure, cache entry, residues, atoms, pairs, contact pairs, cached.")
+    var manifest: String?
+
     @Option(help: "Threads.")
     var threads = 2
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         _ = try parsedShard()
+        if let manifest { try usageCheck { try checkDistinctOutputs([("--manifest", manifest)], inputs: [("the list", list)]) } }
         if cache == nil && ContactExampleCache.defaultFolder == nil {
             throw ValidationError("no cache folder: pass --cache (HOME and XDG_CACHE_HOME are unset)")
         }
@@ -48,6 +52,7 @@ struct ContactsPrepare: ParsableCommand {
         let (k, n) = try parsedShard()
         let all = try StructureList.read(path: list)
         let paths = all.indices.filter { $0 % n == k - 1 }.map { all[$0] }
+        if let manifest { try checkDistinctOutputs([("--manifest", manifest)], inputs: all.map { ("a listed structure", $0) }) }
         guard let folder = cache ?? ContactExampleCache.defaultFolder else { throw ValidationError("no cache folder") }
         try makeDirectory(folder)
         let clock = Date()
@@ -56,6 +61,7 @@ struct ContactsPrepare: ParsableCommand {
         if result.unstored > 0 {
             throw BETSeqError(.cannotCreate, file: folder, "\(result.unstored) of \(paths.count) prepared structures could not be stored")
         }
+        if let manifest { try result.writeManifest(path: manifest, structures: paths) }
         let pairs = result.examples.reduce(0) { $0 + $1.pairCount }, contacts = result.examples.reduce(0) { $0 + $1.positiveKeys.count }
         printErr(String(format: "%d structures (shard %d/%d of %d): %d from the cache, %d prepared, %d residue pairs, %d with contacts; %.1f s; cache %@",
                         paths.count, k, n, all.count, result.fromCache, result.prepared, pairs, contacts, Date().timeIntervalSince(clock), folder))

@@ -94,6 +94,9 @@ public struct ContactExampleCache: Sendable {
 /// What preparing a list of structures did.
 public struct ExamplePreparation: Sendable {
     public var examples: [ContactExample]
+    /// Per example: its cache entry's file name and whether it came from the cache.
+    public var entries: [String] = []
+    public var cached: [Bool] = []
     public var fromCache = 0
     public var prepared = 0
     /// Entries that could not be stored (an unwritable cache folder).
@@ -108,9 +111,14 @@ extension ContactExample {
                             progress: (@Sendable (Int) -> Void)? = nil) throws -> ExamplePreparation {
         final class Results: @unchecked Sendable {
             var examples: [ContactExample?]
+            var entries: [String], cached: [Bool]
             var hits = 0, misses = 0, unstored = 0, done = 0
             let lock = NSLock()
-            init(_ n: Int) { examples = [ContactExample?](repeating: nil, count: n) }
+            init(_ n: Int) {
+                examples = [ContactExample?](repeating: nil, count: n)
+                entries = [String](repeating: "", count: n)
+                cached = [Bool](repeating: false, count: n)
+            }
         }
         let results = Results(paths.count)
         let vocabulary = config.vocabulary, anchorSets = config.exampleAnchorSets
@@ -131,6 +139,8 @@ extension ContactExample {
             }
             results.lock.lock()
             results.examples[job] = ex
+            results.entries[job] = entry
+            results.cached[job] = hit
             if hit { results.hits += 1 } else { results.misses += 1 }
             if !stored { results.unstored += 1 }
             results.done += 1
@@ -138,7 +148,20 @@ extension ContactExample {
             results.lock.unlock()
             progress?(done)
         }
-        return ExamplePreparation(examples: results.examples.compactMap { $0 }, fromCache: results.hits,
-                                  prepared: results.misses, unstored: results.unstored)
+        return ExamplePreparation(examples: results.examples.compactMap { $0 }, entries: results.entries, cached: results.cached,
+                                  fromCache: results.hits, prepared: results.misses, unstored: results.unstored)
+    }
+}
+
+extension ExamplePreparation {
+    /// `structure entry residues atoms pairs contact_pairs cached`, one row per structure (`paths`
+    /// in the order prepared): what a cluster job prepared, for the workflow to collect.
+    public func writeManifest(path: String, structures paths: [String]) throws {
+        let text = try TextWriter(path: path)
+        try text.write("structure\tentry\tresidues\tatoms\tpairs\tcontact_pairs\tcached\n")
+        for (k, ex) in examples.enumerated() {
+            try text.write("\(paths[k])\t\(entries[k])\t\(ex.residueCount)\t\(ex.tokens.count)\t\(ex.pairCount)\t\(ex.positiveKeys.count)\t\(cached[k] ? "yes" : "no")\n")
+        }
+        try text.finish()
     }
 }
