@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(name: "FuzzReads", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "fuzz/targets/Reads"),
         .executableTarget(name: "FuzzDesigns", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "fuzz/targets/Designs"),
         .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "fuzz/targets/Tables"),
-        .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts"], path: "fuzz/targets/Models"),
+        .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts", "Learn"], path: "fuzz/targets/Models"),
         .executableTarget(name: "FuzzStructures", dependencies: ["FuzzSupport", "IO", "Contacts"], path: "fuzz/targets/Structures"),
         .executableTarget(name: "FuzzSheets", dependencies: ["FuzzSupport", "IO", "Pipeline"], path: "fuzz/targets/Sheets"),
 

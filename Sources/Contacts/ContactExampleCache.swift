@@ -47,6 +47,15 @@ public struct ContactExampleCache: Sendable {
         } catch { return false }
     }
 
+    /// A cache entry's bytes as an example (P-GNN anchors drawn for `anchorSets`); a data error for
+    /// anything that is not a whole, consistent entry of this betseq.
+    public static func decodeEntry(_ bytes: [UInt8], file: String, anchorSets: Int = 0) throws -> ContactExample {
+        try decode(bytes, file: file, name: file, vocabulary: .elementAndName, anchorSets: anchorSets, missingWeight: 0.1)
+    }
+
+    /// The bytes of an example's cache entry.
+    public static func entryBytes(_ ex: ContactExample) -> [UInt8] { encode(ex) }
+
     static func encode(_ ex: ContactExample, rulesVersion: Int = contactRulesVersion) -> [UInt8] {
         var e = BinaryEncoder()
         e.append(magic)

@@ -20,10 +20,11 @@ func betseqExecutable() -> URL {
     return dir.appendingPathComponent("betseq")
 }
 
-func runBetseq(_ args: [String], cwd: URL? = nil) throws -> CLIRun {
+func runBetseq(_ args: [String], cwd: URL? = nil, environment: [String: String] = [:]) throws -> CLIRun {
     let p = Process()
     p.executableURL = betseqExecutable()
     p.arguments = args
+    if !environment.isEmpty { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     if let cwd { p.currentDirectoryURL = cwd }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out

@@ -6,6 +6,7 @@ import Contacts
 import Foundation
 import FuzzSupport
 import IO
+import Learn
 
 // Model files of every kind (energy JSON and matrices, linear fits, networks, contact models) and
 // motifs: read, then a few predictions.
@@ -22,6 +23,12 @@ func fuzzModels(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
             _ = try? PositionFrequencyMatrix.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz")
         }
         _ = try ContactNetwork.decode(bytes, file: "fuzz")
+        // Example-cache entries: decoded, then their pairs built as training and prediction do.
+        if let ex = try? ContactExampleCache.decodeEntry(Array(bytes), file: "fuzz", anchorSets: 2) {
+            _ = ex.pairs(in: 0..<min(ex.pairCount, 4096))
+            var random = SplitMix64(seed: 1)
+            if ex.residueCount <= 2000 { _ = ex.samplePairs(local: 4, fraction: 0.01, random: &random) }
+        }
     }
     return 0
 }
