@@ -264,19 +264,37 @@ for label, a in [
     ("--patience 0", ["--train", "list.txt", "--patience", "0"]),
     ("--missing-weight -1", ["--train", "list.txt", "--missing-weight=-1"]),
     ("--threads 0", ["--train", "list.txt", "--threads", "0"]),
+    ("--batch 0", ["--train", "list.txt", "--batch", "0"]), ("--batch 5000", ["--train", "list.txt", "--batch", "5000"]),
+    ("--negative-fraction 0", ["--train", "list.txt", "--negative-fraction", "0"]),
+    ("--negative-fraction nan", ["--train", "list.txt", "--negative-fraction", "nan"]),
+    ("--negative-fraction 2", ["--train", "list.txt", "--negative-fraction", "2"]),
+    ("--local-separation -1", ["--train", "list.txt", "--local-separation=-1"]),
+    ("--chain-layers 65", ["--train", "list.txt", "--chain-layers", "65"]),
+    ("--cache and --no-cache", ["--train", "list.txt", "--cache", "o/cache", "--no-cache"]),
+    ("--cache inside a file", ["--train", "list.txt", "--cache", "bin.dat/cache"]),
 ]:
     case("contacts train", label, a + ["--max-epochs", "1", "--out", "o/c.model"] if "--max-epochs" not in a else a + ["--out", "o/c.model"])
 for label, a in [
     ("missing model", ["nothere.model", P]), ("linear model given", ["mono.json", P]),
     ("binary model", ["bin.dat", P]), ("garbage structure", ["c.model", "garbage.pdb"]),
     ("--decimals -1", ["c.model", P, "--decimals=-1"]), ("--decimals 30", ["c.model", P, "--decimals", "30"]),
+    ("model both positional and --model", ["c.model", P, "--model", "c.model"]), ("three positionals", ["c.model", P, P]),
+    ("--model missing", [P, "--model", "nothere.model"]),
 ]:
     case("contacts predict", label, a + ["--out", "o/cp.tsv"])
 for label, a in [
     ("empty list", ["c.model", "emptylist.txt"]), ("list naming a missing file", ["c.model", "badlist.txt"]),
-    ("binary model", ["bin.dat", "list.txt"]),
+    ("binary model", ["bin.dat", "list.txt"]), ("--threads 0", ["list.txt", "--threads", "0"]),
 ]:
     case("contacts eval", label, a + ["--out", "o/ce.tsv"])
+for label, a in [
+    ("missing list", ["nothere.txt"]), ("empty list", ["emptylist.txt"]), ("list naming a missing file", ["badlist.txt"]),
+    ("--shard 0/2", ["list.txt", "--shard", "0/2"]), ("--shard 3/2", ["list.txt", "--shard", "3/2"]),
+    ("--shard x", ["list.txt", "--shard", "x"]), ("--shard 1/0", ["list.txt", "--shard", "1/0"]),
+    ("--manifest is the list", ["list.txt", "--manifest", "list.txt"]), ("--threads 0", ["list.txt", "--threads", "0"]),
+    ("--cache inside a file", ["list.txt", "--cache", "bin.dat/cache"]),
+]:
+    case("contacts prepare", label, a + ([] if "--cache" in a else ["--cache", "o/cache"]))
 
 for label, text in [("missing file", None), ("empty sheet", ""), ("unknown column", "experiment\treplicate\tfraction\tfile\n"),
                     ("fraction typo", "experiment\treplicate\tfraction\tfastq\ne\t1\tbond\ta.fq\n"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Contacts
+import IO
 
 struct ContactsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,8 +22,12 @@ struct ExampleCacheOptions: ParsableArguments {
         if noCache && cache != nil { throw ValidationError("--cache and --no-cache exclude each other") }
     }
 
-    var resolved: ContactExampleCache? {
-        noCache ? nil : (cache ?? ContactExampleCache.defaultFolder).map(ContactExampleCache.init(folder:))
+    /// The cache to use. A folder named with --cache must be creatable (an error otherwise); the
+    /// default folder is best effort: entries it cannot store are counted in the log, no error.
+    func resolved() throws -> ContactExampleCache? {
+        if noCache { return nil }
+        if let cache { try makeDirectory(cache) }
+        return (cache ?? ContactExampleCache.defaultFolder).map(ContactExampleCache.init(folder:))
     }
 }
 

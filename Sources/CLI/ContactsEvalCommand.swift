@@ -49,7 +49,7 @@ struct ContactsEval: ParsableCommand {
         let paths = try StructureList.read(path: list)
         try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: paths.map { ("a listed structure", $0) })
         let examples = try ContactExample.load(paths, config: network.config, withTargets: true, missingWeight: 1,
-                                               cache: cache.resolved, threads: threads).examples
+                                               cache: try cache.resolved(), threads: threads).examples
         NumericEnvironment.setThreads(threads)
         let evaluation = ContactEvaluation(network: network, examples: examples)
         try evaluation.write(path: out)

@@ -111,7 +111,7 @@ struct ContactsTrain: ParsableCommand {
         request.config.variant = variant; request.config.vocabulary = features; request.config.layers = layers
         request.config.heads = heads; request.config.hidden = hidden; request.config.graphStatistics = batchNorm == .graph
         request.config.chainLayers = chainLayers
-        request.cache = cache.resolved
+        request.cache = try cache.resolved()
         var options = ContactTrainingOptions()
         options.maxEpochs = maxEpochs; options.timeBudget = timeBudget; options.seed = seed; options.learningRate = lr
         options.patience = patience; options.evaluateEvery = evalEvery; options.loss = loss; options.threads = threads

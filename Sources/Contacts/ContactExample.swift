@@ -101,8 +101,9 @@ public struct ContactExample: Sendable {
     public var closeness: [Float] = []
 
     /// log1p(separation)/log(1001) (1 across chains), same chain, covalent closeness 1/(1 + hops)
-    /// (0 beyond 16 hops or unconnected), crystal waters present.
-    public static let pairExtraWidth = 4
+    /// (0 beyond 16 hops or unconnected), crystal waters present, then the separation bin one-hot
+    /// (a smooth log-separation cannot tell i + 3 from i + 4 apart, which helices turn on).
+    public static let pairExtraWidth = 4 + separationBins
     public static let maxHops = 16
     /// Separation bins: same chain |Δposition| 1, 2, 3, 4, 5, 6, 7–8, 9–11, 12–15, 16–23, 24–47, ≥ 48;
     /// then different chains.
@@ -330,13 +331,15 @@ public struct ContactExample: Sendable {
         let same = chain[i] == chain[j]
         let separation = same ? abs(Int(position[i]) - Int(position[j])) : 1000
         b.first.append(Int32(i)); b.second.append(Int32(j))
-        b.bins.append(Self.separationBin(sameChain: same, separation: separation) + (hasWaters ? 0 : Int32(Self.separationBins)))
+        let bin = Self.separationBin(sameChain: same, separation: separation)
+        b.bins.append(bin + (hasWaters ? 0 : Int32(Self.separationBins)))
         while c.near < nearKeys.count && nearKeys[c.near] < key { c.near += 1 }
         let hops = c.near < nearKeys.count && nearKeys[c.near] == key ? Int(nearHops[c.near]) : -1
         b.extra.append(Float(log1p(Double(separation))) / Self.logScale)
         b.extra.append(same ? 1 : 0)
         b.extra.append(hops >= 0 ? 1 / Float(1 + hops) : 0)
         b.extra.append(hasWaters ? 1 : 0)
+        for k in 0..<Self.separationBins { b.extra.append(k == Int(bin) ? 1 : 0) }
         b.weights.append(weight * (incomplete[i] || incomplete[j] ? missingWeight : 1))
         if hasTargets {
             while c.positive < positiveKeys.count && positiveKeys[c.positive] < key { c.positive += 1 }

@@ -32,7 +32,7 @@ struct ContactArchitecture: Codable, Sendable {
     private enum Keys: String, CodingKey { case config }
     private enum ConfigKeys: String, CodingKey {
         case variant, vocabulary, embedding, hidden, heads, layers, pairHidden = "pair_hidden", anchorSets = "anchor_sets", batchNorm = "batch_norm"
-        case chainLayers = "chain_layers", pairOffsets = "pair_offsets", pairExtras = "pair_extras"
+        case chainLayers = "chain_layers", pairOffsets = "pair_offsets", pairExtras = "pair_extras", pairDirection = "pair_direction"
     }
 
     init(config: ContactNetworkConfig) { self.config = config }
@@ -53,6 +53,7 @@ struct ContactArchitecture: Codable, Sendable {
         config.chainLayers = try c.decodeIfPresent(Int.self, forKey: .chainLayers) ?? 0
         config.pairOffsets = try c.decodeIfPresent(Bool.self, forKey: .pairOffsets) ?? false
         config.pairExtras = try c.decodeIfPresent(Int.self, forKey: .pairExtras) ?? 3
+        config.pairDirection = try c.decodeIfPresent(Bool.self, forKey: .pairDirection) ?? false
         self.config = config
     }
 
@@ -71,6 +72,7 @@ struct ContactArchitecture: Codable, Sendable {
         try c.encode(config.chainLayers, forKey: .chainLayers)
         try c.encode(config.pairOffsets, forKey: .pairOffsets)
         try c.encode(config.pairExtras, forKey: .pairExtras)
+        try c.encode(config.pairDirection, forKey: .pairDirection)
     }
 }
 
@@ -117,7 +119,8 @@ public struct ContactModelMetadata: Codable, Sendable {
 
 extension ContactNetwork {
     public static let formatName = "betseq-contact-model"
-    /// 2: chain context, separation offsets and the crystal-waters feature (format 1 still reads).
+    /// 2: chain context, separation offsets, the crystal-waters and separation-bin features and
+    /// ordered pair differences (format 1 still reads).
     static let formatVersion = 2
     typealias File = ModelFile<ContactArchitecture, ContactModelMetadata>
 

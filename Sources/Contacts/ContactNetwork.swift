@@ -18,9 +18,13 @@ public struct ContactNetworkConfig: Sendable, Equatable {
     /// Learned per-channel logit offsets by sequence-separation bin and crystal waters (the
     /// separation baseline inside the network). Off in models of format 1.
     public var pairOffsets = true
-    /// Pair features beside the residue embeddings: 4 (separation, same chain, covalent closeness,
-    /// crystal waters); 3 in models of format 1, which had no water feature.
+    /// Pair features beside the residue embeddings: 17 (separation, same chain, covalent closeness,
+    /// crystal waters, separation bin one-hot); 3 in models of format 1.
     public var pairExtras = ContactExample.pairExtraWidth
+    /// The pair's third feature block is r_j − r_i (i before j) rather than |r_i − r_j|, so the head
+    /// knows which residue comes first along the chain (an H-bond's donor and acceptor sides). Off in
+    /// models of format 1.
+    public var pairDirection = true
     public var pairHidden = 128
     /// P-GNN anchor sets (pgnn only).
     public var anchorSets = 16
@@ -49,9 +53,9 @@ public struct ContactNetworkConfig: Sendable, Equatable {
 
 /// Atom embeddings from tokens → L × [graph attention (or P-GNN messages) → batch norm → leaky ReLU]
 /// → atoms summed into residues → batch norm → C × dilated residual convolutions along each chain
-/// → batch norm → for every residue pair i < j the features [r_i + r_j, r_i ⊙ r_j, |r_i − r_j|,
-/// separation, same chain, covalent closeness, crystal waters] → MLP → 8 logits, plus a learned
-/// offset per separation bin and channel (sigmoid gives probabilities).
+/// → batch norm → for every residue pair i < j the features [r_i + r_j, r_i ⊙ r_j, r_j − r_i,
+/// separation, same chain, covalent closeness, crystal waters, separation bin] → MLP → 8 logits,
+/// plus a learned offset per separation bin and channel (sigmoid gives probabilities).
 public final class ContactNetwork {
     public let config: ContactNetworkConfig
     let embed: Embedding<Float>
@@ -102,6 +106,7 @@ public final class ContactNetwork {
             Linear(config.pairHidden / 2, 8, name: "pair3", random: &random),
         ])
         offsets = config.pairOffsets ? BinOffset(bins: Self.offsetBins, columns: 8, name: "pair_offset") : nil
+        pairs.signed = config.pairDirection
     }
 
     public var parameters: [Parameter<Float>] {

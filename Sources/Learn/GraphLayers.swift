@@ -381,9 +381,11 @@ public final class SegmentSum<T: NNScalar>: Layer<T> {
     }
 }
 
-/// Order-invariant features of row pairs (i, j): [r_i + r_j, r_i ⊙ r_j, |r_i − r_j|, extra_ij],
-/// width 3·D + E, with E fixed extra features per pair.
+/// Features of row pairs (i, j): [r_i + r_j, r_i ⊙ r_j, |r_i − r_j|, extra_ij], width 3·D + E with
+/// E fixed extra features per pair; order-invariant, or with `signed` the third block is r_j − r_i
+/// (for pairs given in a meaningful order, such as i before j along a chain).
 public final class PairFeatures<T: NNScalar>: Layer<T> {
+    public var signed = false
     public var first: [Int32] = []
     public var second: [Int32] = []
     /// pairs × extraWidth.
@@ -398,7 +400,7 @@ public final class PairFeatures<T: NNScalar>: Layer<T> {
         y.values.withUnsafeMutableBufferPointer { out in
             x.values.withUnsafeBufferPointer { xv in
                 nonisolated(unsafe) let out = out
-                let (first, second, extra, e) = (self.first, self.second, self.extra, self.extraWidth)
+                let (first, second, extra, e, signed) = (self.first, self.second, self.extra, self.extraWidth, self.signed)
                 forEachChunk(p, work: p * w) { _, pairs in
                     for q in pairs {
                         let i = Int(first[q]) * d, j = Int(second[q]) * d, o = q * w
@@ -406,7 +408,7 @@ public final class PairFeatures<T: NNScalar>: Layer<T> {
                             let a = xv[i + c], b = xv[j + c]
                             out[o + c] = a + b
                             out[o + d + c] = a * b
-                            out[o + 2 * d + c] = abs(a - b)
+                            out[o + 2 * d + c] = signed ? b - a : abs(a - b)
                         }
                         for c in 0..<e { out[o + 3 * d + c] = extra[q * e + c] }
                     }
@@ -425,7 +427,7 @@ public final class PairFeatures<T: NNScalar>: Layer<T> {
             for c in 0..<d {
                 let a = x.values[i * d + c], b = x.values[j * d + c]
                 let gs = g.values[o + c], gp = g.values[o + d + c], ga = g.values[o + 2 * d + c]
-                let sign: T = a > b ? 1 : (a < b ? -1 : 0)
+                let sign: T = signed ? -1 : (a > b ? 1 : (a < b ? -1 : 0))
                 dx.values[i * d + c] += gs + gp * b + ga * sign
                 dx.values[j * d + c] += gs + gp * a - ga * sign
             }

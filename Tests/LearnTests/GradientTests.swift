@@ -256,6 +256,12 @@ import Testing
         pairs.extraWidth = 2
         pairs.extra = (0..<8).map { _ in r.normal() }
         base.check(pairs, input: base.randomBatch(4, 3, &r))
+        // Ordered: the third block is r_j − r_i.
+        pairs.signed = true
+        let x = base.randomBatch(4, 3, &r)
+        base.check(pairs, input: x)
+        let y = pairs.forward(x, training: true)
+        #expect(abs(y.values[6] - (x.values[3] - x.values[0])) < 1e-15)
     }
 
     /// Two chains (rows 0–5 and 6–9, chain B listed out of order) so that chain ends, gaps and
