@@ -53,6 +53,33 @@ import Testing
 
     /// A model file with a NaN weight is refused before it predicts anything (it used to give NaN
     /// maps, or spin forever ranking NaN scores).
+    /// The contact commands' new options: shards, a manifest that is the list, a cache folder that
+    /// cannot exist, the model given twice; each one line with its exit code, nothing written.
+    @Test func contactPreparationAndModelOptionsAreChecked() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let s = "\(root.path)/fixtures/structures/1YJP.cif"
+        try "\(s)\n".write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
+        try "x".write(to: dir.appendingPathComponent("file"), atomically: true, encoding: .utf8)
+        try expectFailure(["contacts", "prepare", "list.txt", "--cache", "c", "--shard", "3/2"], in: dir, status: 64,
+                          message: "--shard '3/2': expected K/N with 1 ≤ K ≤ N", out: "c")
+        try expectFailure(["contacts", "prepare", "list.txt", "--cache", "c", "--manifest", "list.txt"], in: dir, status: 64,
+                          message: "--manifest is also an input", out: "c")
+        try expectFailure(["contacts", "prepare", "list.txt", "--cache", "file/c"], in: dir, status: 73,
+                          message: "file/c: cannot create the directory")
+        try expectFailure(["contacts", "train", "--train", "list.txt", "--out", "m.json", "--cache", "file/c"], in: dir, status: 73,
+                          message: "file/c: cannot create the directory", out: "m.json")
+        try expectFailure(["contacts", "train", "--train", "list.txt", "--out", "m.json", "--negative-fraction", "0"], in: dir, status: 64,
+                          message: "--negative-fraction must be in (0, 1]", out: "m.json")
+        try expectFailure(["contacts", "predict", "m.json", s, "--model", "m.json", "--out", "p.tsv"], in: dir, status: 64,
+                          message: "either as --model or as the first argument", out: "p.tsv")
+        // A shard writes its manifest: one row per structure it took.
+        let ok = try runBetseq(["contacts", "prepare", "list.txt", "--cache", "c", "--shard", "1/1", "--manifest", "m.tsv"], cwd: dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let rows = try String(contentsOf: dir.appendingPathComponent("m.tsv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count == 2 && rows[0] == "structure\tentry\tresidues\tatoms\tpairs\tcontact_pairs\tcached" && rows[1].hasSuffix("\t7\t59\t21\t10\tno"))
+    }
+
     @Test func modelsWithNonFiniteWeightsAreRefused() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
