@@ -19,11 +19,33 @@ public enum MemoryBudget {
         throw BETSeqError(.invalidOption, file: file, String(format: "%@ needs about %.1f GB; this machine has %.1f GB", what, bytes / 1e9, available / 1e9))
     }
 
-    /// The largest resident set this process has had, in bytes (getrusage; 0 if unknown).
+    /// The largest resident set this process has had, in bytes (0 if unknown): VmHWM of
+    /// /proc/self/status, which starts afresh at exec. getrusage's maxrss, the fallback, keeps the
+    /// high-water mark from before exec, so a betseq forked from a large parent would report the
+    /// parent's size.
     public static var peakResidentBytes: Int {
+        if let status = procStatus(),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kb = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "") {
+            return kb * 1024
+        }
         var usage = rusage()
         guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }
         return Int(usage.ru_maxrss) * 1024   // Linux reports kilobytes
+    }
+
+    /// /proc/self/status, read to its end (proc files report size 0, so no size-based read works).
+    static func procStatus() -> String? {
+        let fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = [], buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+            if n <= 0 { break }
+            bytes += buffer[0..<n]
+        }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     /// Floats of a multilayer perceptron's weights and biases: Σ (inputs + 1) · outputs.

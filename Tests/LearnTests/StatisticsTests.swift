@@ -14,3 +14,13 @@ import Testing
         #expect(pearsonCorrelation([1], [2]).isNaN && pearsonCorrelation([1, 1], [2, 3]).isNaN)
     }
 }
+
+@Suite struct MemoryTests {
+    /// The peak resident set comes from /proc/self/status (VmHWM), which exec starts afresh.
+    @Test func peakResidentSetIsThisProcesss() throws {
+        let status = try #require(MemoryBudget.procStatus())
+        #expect(status.contains("VmHWM:"))
+        let peak = MemoryBudget.peakResidentBytes
+        #expect(peak > 1_000_000 && peak < MemoryBudget.physicalBytes, "\(peak)")
+    }
+}
