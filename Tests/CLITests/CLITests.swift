@@ -183,9 +183,15 @@ func temporaryDirectory() throws -> URL {
         let structures = root.appendingPathComponent("fixtures/structures").path
         try "# one small structure\n\(structures)/1YJP.cif\n".write(to: dir.appendingPathComponent("train.txt"), atomically: true, encoding: .utf8)
         let small = ["--layers", "2", "--heads", "2", "--hidden", "4", "--max-epochs", "3", "--threads", "1"]
-        let trained = try runBetseq(["contacts", "train", "--train", "train.txt", "--valid", "train.txt", "--out", "m.model"] + small, cwd: dir)
+        // The default cache folder follows $BETSEQ_CACHE_DIR (here inside the test's folder).
+        let cacheEnv = ["BETSEQ_CACHE_DIR": dir.appendingPathComponent("cache").path]
+        let trained = try runBetseq(["contacts", "train", "--train", "train.txt", "--valid", "train.txt", "--out", "m.model"] + small,
+                                    cwd: dir, environment: cacheEnv)
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stderr.contains("valid mean AUPRC"))
+        #expect(trained.stderr.contains("(1 from the cache)"), "\(trained.stderr)")   // the validation copy of the one structure
+        let entries = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("cache/contacts").path)
+        #expect(entries.count == 1 && entries[0].hasSuffix(".example"), "\(entries)")
         // Modified residues (SEP, TPO in 1FMO; MSE in 1A8O) need no new vocabulary.
         for name in ["1FMO.pdb", "1A8O.pdb"] {
             let p = try runBetseq(["contacts", "predict", "m.model", "\(structures)/\(name)", "--out", "pred.tsv", "--svg", "pred.svg"], cwd: dir)
@@ -196,7 +202,7 @@ func temporaryDirectory() throws -> URL {
             if name == "1FMO.pdb" { #expect(rows.contains { $0.contains(":SEP:") } && rows.contains { $0.contains(":TPO:") }) }
             #expect(XMLParser(data: try Data(contentsOf: dir.appendingPathComponent("pred.svg"))).parse())
         }
-        let evaluated = try runBetseq(["contacts", "eval", "m.model", "train.txt", "--out", "eval.tsv", "--svg", "pr.svg"], cwd: dir)
+        let evaluated = try runBetseq(["contacts", "eval", "m.model", "train.txt", "--out", "eval.tsv", "--svg", "pr.svg"], cwd: dir, environment: cacheEnv)
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let table = try String(contentsOf: dir.appendingPathComponent("eval.tsv"), encoding: .utf8).split(separator: "\n")
         #expect(table.count == 9 && table[0].hasPrefix("channel\tpositives\tpairs\tauroc\tauprc"))
