@@ -2,7 +2,6 @@ import ArgumentParser
 import Contacts
 import Foundation
 import IO
-import Learn
 import Report
 
 struct ContactsEval: ParsableCommand {
@@ -48,16 +47,13 @@ struct ContactsEval: ParsableCommand {
         let network = try ContactNetwork.load(path: model ?? ContactNetwork.defaultModelPath())
         let paths = try StructureList.read(path: list)
         try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: paths.map { ("a listed structure", $0) })
-        let examples = try ContactExample.load(paths, config: network.config, withTargets: true, missingWeight: 1,
-                                               cache: try cache.resolved(), threads: threads).examples
-        NumericEnvironment.setThreads(threads)
-        let evaluation = ContactEvaluation(network: network, examples: examples)
+        let evaluation = try ContactEvaluation.evaluate(network, structures: paths, cache: try cache.resolved(), threads: threads)
         try evaluation.write(path: out)
         if let svg {
-            let title = "\(model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ContactNetwork.defaultModelName) on \(examples.count) structures"
+            let title = "\(model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ContactNetwork.defaultModelName) on \(evaluation.structures) structures"
             try writeFile(precisionRecallChart(evaluation, title: title).utf8, path: svg)
         }
         printErr(String(format: "%d structures; mean AUPRC %.4f (sequence-separation baseline %.4f); wrote %@",
-                        examples.count, evaluation.modelMeanAUPRC, evaluation.baselineMeanAUPRC, out))
+                        evaluation.structures, evaluation.modelMeanAUPRC, evaluation.baselineMeanAUPRC, out))
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Contacts
 import Foundation
 import IO
-import Learn
 import Report
 
 struct ContactsTrain: ParsableCommand {
@@ -120,11 +119,7 @@ struct ContactsTrain: ParsableCommand {
         request.missingWeight = missingWeight
         request.betseqVersion = BETSeq.version
         request.command = CommandLine.arguments.joined(separator: " ")
-        let (_, record) = try trainContactModel(request) { printErr($0) }
-        let total = record.history.reduce(0) { $0 + $1.seconds }
-        printErr(String(format: "best epoch %d of %d (%@); %.1f s training, %.1f ms per epoch; peak memory %.0f MB; wrote %@", record.bestEpoch,
-                        record.history.count, record.stopReason, total, 1000 * total / Double(max(1, record.history.count)),
-                        Double(MemoryBudget.peakResidentBytes) / 1e6, out))
+        _ = try trainContactModel(request) { printErr($0) }
     }
 }
 

@@ -210,6 +210,16 @@ public struct ContactEvaluation: Sendable {
         baseline = scoreChannels(examples, scores: separationScores)
     }
 
+    /// Scores a network on listed structures, prepared through `cache` and predicted on `threads`
+    /// (pairs of residues with missing atoms count fully).
+    public static func evaluate(_ network: ContactNetwork, structures paths: [String], cache: ContactExampleCache?,
+                                threads: Int) throws -> ContactEvaluation {
+        let examples = try ContactExample.load(paths, config: network.config, withTargets: true, missingWeight: 1,
+                                               cache: cache, threads: threads).examples
+        NumericEnvironment.setThreads(threads)
+        return ContactEvaluation(network: network, examples: examples)
+    }
+
     public var modelMeanAUPRC: Double { meanAUPRC(model.metrics) }
     public var baselineMeanAUPRC: Double { meanAUPRC(baseline.metrics) }
 

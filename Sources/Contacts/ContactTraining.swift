@@ -223,7 +223,8 @@ public struct ContactTrainingRequest: Sendable {
 }
 
 /// Prepares the structures, trains, and writes the best network to `request.out` (checkpoints on
-/// the way). `log` gets the set sizes, the architecture and one line per evaluation.
+/// the way). `log` gets the set sizes, the architecture, one line per evaluation and a summary
+/// (best epoch, time, peak memory).
 public func trainContactModel(_ r: ContactTrainingRequest, log: (String) -> Void = { _ in }) throws
     -> (network: ContactNetwork, metadata: ContactModelMetadata) {
     let o = r.options
@@ -266,5 +267,9 @@ public func trainContactModel(_ r: ContactTrainingRequest, log: (String) -> Void
     _ = final.restore(result.best)
     let record = metadata(result.history, bestEpoch: result.bestEpoch, stop: result.stopReason)
     try final.save(path: r.out, metadata: record)
+    let total = record.history.reduce(0) { $0 + $1.seconds }
+    log(String(format: "best epoch %d of %d (%@); %.1f s training, %.1f ms per epoch; peak memory %.0f MB; wrote %@", record.bestEpoch,
+               record.history.count, record.stopReason, total, 1000 * total / Double(max(1, record.history.count)),
+               Double(MemoryBudget.peakResidentBytes) / 1e6, r.out))
     return (final, record)
 }
