@@ -5,7 +5,7 @@ import Testing
 @Suite struct ContactsShippedModelTests {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     var structures: String { root.appendingPathComponent("fixtures/structures").path }
-    var shipped: String { root.appendingPathComponent("models/contacts-default.json").path }
+    var shipped: String { root.appendingPathComponent("models/contacts-default.json.gz").path }
 
     @Test func predictWithoutAModelUsesTheShippedOne() throws {
         let dir = try temporaryDirectory()
