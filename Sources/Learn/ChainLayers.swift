@@ -57,18 +57,7 @@ public final class ChainConvolution<T: NNScalar>: Layer<T> {
                 if after >= 0 { stacked[o + 2 * w + c] = x.values[after * w + c] }
             }
         }
-        preActivation = [T](repeating: 0, count: n * w)
-        for i in 0..<n { for c in 0..<w { preActivation[i * w + c] = bias.value[c] } }
-        if n > 0 {
-            stacked.withUnsafeBufferPointer { s in
-                weight.value.withUnsafeBufferPointer { wv in
-                    preActivation.withUnsafeMutableBufferPointer { u in
-                        T.gemm(transA: false, transB: false, m: n, n: w, k: 3 * w, alpha: 1, a: s.baseAddress, lda: 3 * w,
-                               b: wv.baseAddress, ldb: w, beta: 1, c: u.baseAddress, ldc: w)
-                    }
-                }
-            }
-        }
+        preActivation = affineForward(stacked, rows: n, inputs: 3 * w, outputs: w, weight: weight, bias: bias)
         var y = x
         for k in 0..<(n * w) { let u = preActivation[k]; y.values[k] += u > 0 ? u : negativeSlope * u }
         return y
@@ -80,24 +69,7 @@ public final class ChainConvolution<T: NNScalar>: Layer<T> {
         let n = g.rows, w = width
         var du = [T](repeating: 0, count: n * w)
         for k in 0..<(n * w) { du[k] = preActivation[k] > 0 ? g.values[k] : negativeSlope * g.values[k] }
-        for i in 0..<n { for c in 0..<w { bias.gradient[c] += du[i * w + c] } }
-        var dStacked = [T](repeating: 0, count: n * 3 * w)
-        if n > 0 {
-            stacked.withUnsafeBufferPointer { s in
-                du.withUnsafeBufferPointer { d in
-                    weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        T.gemm(transA: true, transB: false, m: 3 * w, n: w, k: n, alpha: 1, a: s.baseAddress, lda: 3 * w,
-                               b: d.baseAddress, ldb: w, beta: 1, c: dw.baseAddress, ldc: w)
-                    }
-                    weight.value.withUnsafeBufferPointer { wv in
-                        dStacked.withUnsafeMutableBufferPointer { ds in
-                            T.gemm(transA: false, transB: true, m: n, n: 3 * w, k: w, alpha: 1, a: d.baseAddress, lda: w,
-                                   b: wv.baseAddress, ldb: w, beta: 0, c: ds.baseAddress, ldc: 3 * w)
-                        }
-                    }
-                }
-            }
-        }
+        let dStacked = affineBackward(stacked, du, rows: n, inputs: 3 * w, outputs: w, weight: weight, bias: bias)
         var dx = g   // the residual path
         for i in 0..<n {
             let o = i * 3 * w

@@ -274,18 +274,7 @@ public final class AnchorMessage<T: NNScalar>: Layer<T> {
                 }
             }
         }
-        messages = [T](repeating: 0, count: rows * outputs)
-        for r in 0..<rows { for c in 0..<outputs { messages[r * outputs + c] = bias.value[c] } }
-        if rows > 0 {
-            stacked.withUnsafeBufferPointer { s in
-                weight.value.withUnsafeBufferPointer { w in
-                    messages.withUnsafeMutableBufferPointer { m in
-                        T.gemm(transA: false, transB: false, m: rows, n: outputs, k: 2 * d, alpha: 1, a: s.baseAddress, lda: 2 * d,
-                               b: w.baseAddress, ldb: outputs, beta: 1, c: m.baseAddress, ldc: outputs)
-                    }
-                }
-            }
-        }
+        messages = affineForward(stacked, rows: rows, inputs: 2 * d, outputs: outputs, weight: weight, bias: bias)
         var y = Batch<T>(zeros: n, width)
         let scale = 1 / T(max(k, 1))
         for v in 0..<n {
@@ -319,27 +308,10 @@ public final class AnchorMessage<T: NNScalar>: Layer<T> {
                     positionWeight.gradient[c] += gp * m
                     let dmc = scale * g.values[v * width + c] + gp * positionWeight.value[c]
                     dm[r * outputs + c] = s * dmc
-                    bias.gradient[c] += s * dmc
                 }
             }
         }
-        var dStacked = [T](repeating: 0, count: rows * 2 * d)
-        if rows > 0 {
-            stacked.withUnsafeBufferPointer { sv in
-                dm.withUnsafeBufferPointer { dv in
-                    weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        T.gemm(transA: true, transB: false, m: 2 * d, n: outputs, k: rows, alpha: 1, a: sv.baseAddress, lda: 2 * d,
-                               b: dv.baseAddress, ldb: outputs, beta: 1, c: dw.baseAddress, ldc: outputs)
-                    }
-                    weight.value.withUnsafeBufferPointer { w in
-                        dStacked.withUnsafeMutableBufferPointer { ds in
-                            T.gemm(transA: false, transB: true, m: rows, n: 2 * d, k: outputs, alpha: 1, a: dv.baseAddress, lda: outputs,
-                                   b: w.baseAddress, ldb: outputs, beta: 0, c: ds.baseAddress, ldc: 2 * d)
-                        }
-                    }
-                }
-            }
-        }
+        let dStacked = affineBackward(stacked, dm, rows: rows, inputs: 2 * d, outputs: outputs, weight: weight, bias: bias)
         var dx = Batch<T>(zeros: n, d)
         for v in 0..<n {
             for a in 0..<k {

@@ -70,6 +70,59 @@ open class Layer<T: NNScalar> {
     open var buffers: [Parameter<T>] { [] }
 }
 
+/// y = x·W + b for `rows` row vectors (x rows × inputs, W inputs × outputs, row-major): the map of
+/// `Linear` and of every layer that projects stacked features.
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func affineForward<T: NNScalar>(_ x: [T], rows: Int, inputs: Int, outputs: Int, weight: Parameter<T>, bias: Parameter<T>) -> [T] {
+    var y = [T](unsafeUninitializedCapacity: rows * outputs) { _, count in count = rows * outputs }
+    guard rows > 0 else { return y }
+    y.withUnsafeMutableBufferPointer { out in
+        bias.value.withUnsafeBufferPointer { b in
+            for r in 0..<rows { for c in 0..<outputs { out[r * outputs + c] = b[c] } }
+        }
+        x.withUnsafeBufferPointer { xv in
+            weight.value.withUnsafeBufferPointer { w in
+                T.gemm(transA: false, transB: false, m: rows, n: outputs, k: inputs, alpha: 1,
+                       a: xv.baseAddress, lda: inputs, b: w.baseAddress, ldb: outputs,
+                       beta: 1, c: out.baseAddress, ldc: outputs)
+            }
+        }
+    }
+    return y
+}
+
+/// The backward pass of `affineForward`: dW += xᵀ·dy, db += Σ_rows dy, and dx = dy·Wᵀ (empty when
+/// `inputGradient` is false).
+@_specialize(where T == Float)
+@_specialize(where T == Double)
+func affineBackward<T: NNScalar>(_ x: [T], _ dy: [T], rows: Int, inputs: Int, outputs: Int, weight: Parameter<T>, bias: Parameter<T>,
+                                 inputGradient: Bool = true) -> [T] {
+    var dx = inputGradient ? [T](unsafeUninitializedCapacity: rows * inputs) { _, count in count = rows * inputs } : []
+    guard rows > 0 else { return dx }
+    dy.withUnsafeBufferPointer { gv in
+        x.withUnsafeBufferPointer { xv in
+            weight.gradient.withUnsafeMutableBufferPointer { dw in
+                T.gemm(transA: true, transB: false, m: inputs, n: outputs, k: rows, alpha: 1,
+                       a: xv.baseAddress, lda: inputs, b: gv.baseAddress, ldb: outputs,
+                       beta: 1, c: dw.baseAddress, ldc: outputs)
+            }
+        }
+        bias.gradient.withUnsafeMutableBufferPointer { db in
+            for r in 0..<rows { for c in 0..<outputs { db[c] += gv[r * outputs + c] } }
+        }
+        guard inputGradient else { return }
+        weight.value.withUnsafeBufferPointer { w in
+            dx.withUnsafeMutableBufferPointer { d in
+                T.gemm(transA: false, transB: true, m: rows, n: inputs, k: outputs, alpha: 1,
+                       a: gv.baseAddress, lda: outputs, b: w.baseAddress, ldb: outputs,
+                       beta: 0, c: d.baseAddress, ldc: inputs)
+            }
+        }
+    }
+    return dx
+}
+
 /// y = x·W + b, W stored in×out.
 public final class Linear<T: NNScalar>: Layer<T> {
     public let weight: Parameter<T>
@@ -97,52 +150,17 @@ public final class Linear<T: NNScalar>: Layer<T> {
     public override func forward(_ x: Batch<T>, training: Bool) -> Batch<T> {
         precondition(x.columns == inputs)
         input = x
-        guard x.rows > 0 else { return Batch(zeros: 0, outputs) }
-        var y = Batch<T>(uninitialized: x.rows, outputs)
-        y.values.withUnsafeMutableBufferPointer { out in
-            bias.value.withUnsafeBufferPointer { b in
-                for r in 0..<x.rows { for c in 0..<outputs { out[r * outputs + c] = b[c] } }
-            }
-            x.values.withUnsafeBufferPointer { xv in
-                weight.value.withUnsafeBufferPointer { w in
-                    T.gemm(transA: false, transB: false, m: x.rows, n: outputs, k: inputs, alpha: 1,
-                           a: xv.baseAddress, lda: inputs, b: w.baseAddress, ldb: outputs,
-                           beta: 1, c: out.baseAddress, ldc: outputs)
-                }
-            }
-        }
-        return y
+        return Batch(rows: x.rows, columns: outputs,
+                     values: affineForward(x.values, rows: x.rows, inputs: inputs, outputs: outputs, weight: weight, bias: bias))
     }
 
     @_specialize(where T == Float)
     @_specialize(where T == Double)
     public override func backward(_ g: Batch<T>) -> Batch<T> {
         guard let x = input else { preconditionFailure("backward before forward") }
-        var dx = computesInputGradient ? Batch<T>(uninitialized: g.rows, inputs) : Batch<T>(zeros: 0, inputs)
-        guard g.rows > 0 else { return dx }
-        g.values.withUnsafeBufferPointer { gv in
-            x.values.withUnsafeBufferPointer { xv in
-                weight.gradient.withUnsafeMutableBufferPointer { dw in
-                    // dW += xᵀ·g
-                    T.gemm(transA: true, transB: false, m: inputs, n: outputs, k: g.rows, alpha: 1,
-                           a: xv.baseAddress, lda: inputs, b: gv.baseAddress, ldb: outputs,
-                           beta: 1, c: dw.baseAddress, ldc: outputs)
-                }
-            }
-            bias.gradient.withUnsafeMutableBufferPointer { db in
-                for r in 0..<g.rows { for c in 0..<outputs { db[c] += gv[r * outputs + c] } }
-            }
-            guard computesInputGradient else { return }
-            weight.value.withUnsafeBufferPointer { w in
-                dx.values.withUnsafeMutableBufferPointer { d in
-                    // dx = g·Wᵀ
-                    T.gemm(transA: false, transB: true, m: g.rows, n: inputs, k: outputs, alpha: 1,
-                           a: gv.baseAddress, lda: outputs, b: w.baseAddress, ldb: outputs,
-                           beta: 0, c: d.baseAddress, ldc: inputs)
-                }
-            }
-        }
-        return dx
+        let dx = affineBackward(x.values, g.values, rows: g.rows, inputs: inputs, outputs: outputs, weight: weight, bias: bias,
+                                inputGradient: computesInputGradient)
+        return computesInputGradient ? Batch(rows: g.rows, columns: inputs, values: dx) : Batch(zeros: 0, inputs)
     }
 }
 
