@@ -280,12 +280,12 @@ public struct ContactExample: Sendable {
     }
 
     /// The pairs of sorted keys (i·n + j, i < j) with their sampling weights.
-    public func pairs(keys: [Int64], weights: [Float]) -> PairBatch {
+    public func pairs(keys: ArraySlice<Int64>, weights: ArraySlice<Float>) -> PairBatch {
         var batch = PairBatch()
         reserve(&batch, keys.count)
         var cursor = Cursor()
         let n = Int64(residueCount)
-        for (k, key) in keys.enumerated() { append(&batch, Int(key / n), Int(key % n), weight: weights[k], cursor: &cursor) }
+        for (key, weight) in zip(keys, weights) { append(&batch, Int(key / n), Int(key % n), weight: weight, cursor: &cursor) }
         return batch
     }
 

@@ -106,10 +106,11 @@ public struct ExamplePreparation: Sendable {
     /// Per example: its cache entry's file name and whether it came from the cache.
     public var entries: [String] = []
     public var cached: [Bool] = []
-    public var fromCache = 0
-    public var prepared = 0
     /// Entries that could not be stored (an unwritable cache folder).
     public var unstored = 0
+
+    public var fromCache: Int { cached.filter { $0 }.count }
+    public var prepared: Int { cached.count - fromCache }
 }
 
 extension ContactExample {
@@ -121,7 +122,7 @@ extension ContactExample {
         final class Results: @unchecked Sendable {
             var examples: [ContactExample?]
             var entries: [String], cached: [Bool]
-            var hits = 0, misses = 0, unstored = 0, done = 0
+            var unstored = 0, done = 0
             let lock = NSLock()
             init(_ n: Int) {
                 examples = [ContactExample?](repeating: nil, count: n)
@@ -150,7 +151,6 @@ extension ContactExample {
             results.examples[job] = ex
             results.entries[job] = entry
             results.cached[job] = hit
-            if hit { results.hits += 1 } else { results.misses += 1 }
             if !stored { results.unstored += 1 }
             results.done += 1
             let done = results.done
@@ -158,7 +158,7 @@ extension ContactExample {
             progress?(done)
         }
         return ExamplePreparation(examples: results.examples.compactMap { $0 }, entries: results.entries, cached: results.cached,
-                                  fromCache: results.hits, prepared: results.misses, unstored: results.unstored)
+                                  unstored: results.unstored)
     }
 }
 

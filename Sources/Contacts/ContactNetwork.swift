@@ -162,8 +162,9 @@ public final class ContactNetwork {
         pool.groups = ex.membership
         pool.groupCount = ex.residueCount
         var r = residueNorm.forward(pool.forward(h, training: training), training: batchStatistics && ex.residueCount > 1)
-        for layer in chainLayers {
-            layer.neighbours = ChainConvolution<Float>.neighbours(chain: ex.chain, position: ex.position, dilation: layer.dilation)
+        let tables = ChainConvolution<Float>.neighbours(chain: ex.chain, position: ex.position, dilations: chainLayers.map(\.dilation))
+        for (layer, table) in zip(chainLayers, tables) {
+            layer.neighbours = table
             r = layer.forward(r, training: training)
         }
         if let chainNorm { r = chainNorm.forward(r, training: batchStatistics && r.rows > 1) }
@@ -235,7 +236,7 @@ public final class ContactNetwork {
         var start = 0
         while start < keys.count {
             let end = min(keys.count, start + max(1, chunk))
-            let batch = ex.pairs(keys: Array(keys[start..<end]), weights: Array(weights[start..<end]))
+            let batch = ex.pairs(keys: keys[start..<end], weights: weights[start..<end])
             let logits = pairLogits(r, batch, training: true)
             let (l, g) = Loss.maskedBinaryCrossEntropy(logits, batch.targets, columns: 8, mask: batch.weights,
                                                         positiveWeight: positiveWeight, focalGamma: focalGamma, normalizer: normalizer)

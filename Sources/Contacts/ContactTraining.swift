@@ -132,9 +132,11 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
     defer { NumericEnvironment.setThreads(o.threads) }
     let optimizer = Adam<Float>(learningRate: o.learningRate, weightDecay: o.weightDecay)
     // Positive weights per channel from the training prevalence: sqrt(negatives/positives) in [1, 100].
+    // Per structure, the weighted pair count its loss is divided by (fixed, so counted once).
+    let counts = train.map { $0.positiveCounts() }
+    let pairTotals = counts.map { Float(max(1, $0.pairs)) }
     var positives = [Double](repeating: 0, count: 8), total = 0.0
-    for ex in train {
-        let (p, n) = ex.positiveCounts()
+    for (p, n) in counts {
         total += n
         for c in 0..<8 { positives[c] += p[c] }
     }
@@ -164,7 +166,7 @@ public func trainContactNetwork(_ network: ContactNetwork, train: [ContactExampl
                     if pgnnAnchors > 0 { ex.resampleAnchors(count: pgnnAnchors, seed: UInt64(epochNumber)) }
                     var random = SplitMix64(seed: o.seed ^ (UInt64(epochNumber) &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(m) &* 0xD1B5_4A32_D192_ED03))
                     let (keys, w) = ex.samplePairs(local: o.localSeparation, fraction: o.negativeFraction, random: &random)
-                    let normalizer = Float(max(1, ex.positiveCounts().pairs)) * scale
+                    let normalizer = pairTotals[m] * scale
                     losses.values[t] += net.accumulateGradients(ex, keys: keys, weights: w, normalizer: normalizer,
                                                                 positiveWeight: weights, focalGamma: gamma)
                 }

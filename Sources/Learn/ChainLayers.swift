@@ -29,17 +29,19 @@ public final class ChainConvolution<T: NNScalar>: Layer<T> {
 
     public override var parameters: [Parameter<T>] { [weight, bias] }
 
-    /// Neighbour table for rows with chain ids and positions (rows of one chain need not be
-    /// contiguous; positions must be unique within a chain).
-    public static func neighbours(chain: [Int32], position: [Int32], dilation d: Int) -> [Int32] {
+    /// Neighbour tables, one per dilation, for rows with chain ids and positions (rows of one chain
+    /// need not be contiguous; positions must be unique within a chain). One index serves them all.
+    public static func neighbours(chain: [Int32], position: [Int32], dilations: [Int]) -> [[Int32]] {
         var index: [SIMD2<Int32>: Int32] = [:]
         for k in chain.indices { index[SIMD2(chain[k], position[k])] = Int32(k) }
-        var table = [Int32](repeating: -1, count: 2 * chain.count)
-        for k in chain.indices {
-            table[2 * k] = index[SIMD2(chain[k], position[k] - Int32(d))] ?? -1
-            table[2 * k + 1] = index[SIMD2(chain[k], position[k] + Int32(d))] ?? -1
+        return dilations.map { d in
+            var table = [Int32](repeating: -1, count: 2 * chain.count)
+            for k in chain.indices {
+                table[2 * k] = index[SIMD2(chain[k], position[k] &- Int32(truncatingIfNeeded: d))] ?? -1
+                table[2 * k + 1] = index[SIMD2(chain[k], position[k] &+ Int32(truncatingIfNeeded: d))] ?? -1
+            }
+            return table
         }
-        return table
     }
 
     @_specialize(where T == Float)

@@ -272,11 +272,11 @@ import Testing
         for d in [1, 2, 4] {
             let layer = ChainConvolution<Double>(width: 3, dilation: d, name: "chain", random: &r)
             for i in layer.bias.value.indices { layer.bias.value[i] = r.normal() * 0.3 }
-            layer.neighbours = ChainConvolution<Double>.neighbours(chain: chain, position: position, dilation: d)
+            layer.neighbours = ChainConvolution<Double>.neighbours(chain: chain, position: position, dilations: [d])[0]
             base.check(layer, input: base.randomBatch(10, 3, &r))
         }
         // Neighbour tables: along each chain by position, none across chains or past an end.
-        let table = ChainConvolution<Double>.neighbours(chain: chain, position: position, dilation: 2)
+        let table = ChainConvolution<Double>.neighbours(chain: chain, position: position, dilations: [1, 2])[1]
         #expect(Array(table[0..<4]) == [-1, 2, -1, 3] && Array(table[12..<14]) == [9, -1] && Array(table[14..<16]) == [-1, 8])
     }
 
