@@ -53,11 +53,11 @@ demo: build
 	    --replicates 2 --lanes 2 --seed 1 --experiment-name pho4like --protein-name Pho4-like --out $(DEMO)/reads/pho4like
 	$(BETSEQ) simulate run --landscape cbf1like --design $(DEMO_DESIGN) --depth 4e6 --duplicates 0.2 \
 	    --replicates 2 --lanes 2 --seed 2 --experiment-name cbf1like --protein-name Cbf1-like --out $(DEMO)/reads/cbf1like
-	@# One sheet for both: each experiment's samples.tsv, paths made relative to the joint sheet.
-	@printf 'experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n' > $(DEMO)/samples.tsv
-	@for e in pho4like cbf1like; do \
-	    awk -F'\t' -v OFS='\t' -v dir="reads/$$e/" 'NR > 1 { $$4 = dir $$4; print }' $(DEMO)/reads/$$e/samples.tsv >> $(DEMO)/samples.tsv; \
-	done
+	@# One sheet for both: the header betseq wrote, then each experiment's rows with their paths
+	@# made relative to the joint sheet.
+	@awk -F'\t' -v OFS='\t' -v root='$(DEMO)/' 'FNR == 1 { if (NR == 1) print; next } \
+	    { d = substr(FILENAME, length(root) + 1); sub(/samples\.tsv$$/, "", d); $$4 = d $$4; print }' \
+	    $(DEMO)/reads/pho4like/samples.tsv $(DEMO)/reads/cbf1like/samples.tsv > $(DEMO)/samples.tsv
 	$(BETSEQ) run $(DEMO)/samples.tsv --out $(DEMO)/study
 
 # libFuzzer targets (reads, designs and samples, tables, model files, structures) with the address

@@ -64,16 +64,18 @@ let package = Package(
         .executableTarget(name: "FuzzTables", dependencies: ["FuzzSupport", "IO", "Sequence", "Affinity"], path: "fuzz/targets/Tables"),
         .executableTarget(name: "FuzzModels", dependencies: ["FuzzSupport", "IO", "Affinity", "Contacts", "Learn"], path: "fuzz/targets/Models"),
         .executableTarget(name: "FuzzStructures", dependencies: ["FuzzSupport", "IO", "Contacts"], path: "fuzz/targets/Structures"),
-        .executableTarget(name: "FuzzSheets", dependencies: ["FuzzSupport", "IO", "Pipeline"], path: "fuzz/targets/Sheets"),
+        .executableTarget(name: "FuzzSheets", dependencies: ["FuzzSupport", "IO", "Sequence"], path: "fuzz/targets/Sheets"),
 
-        .testTarget(name: "IOTests", dependencies: ["IO"], path: "Tests/IOTests"),
-        .testTarget(name: "SequenceTests", dependencies: ["Sequence", "IO"], path: "Tests/SequenceTests"),
-        .testTarget(name: "AffinityTests", dependencies: ["Affinity", "Sequence", "IO", "Learn"], path: "Tests/AffinityTests"),
-        .testTarget(name: "SimulateTests", dependencies: ["Simulate", "Affinity", "Sequence", "IO", "Learn"], path: "Tests/SimulateTests"),
-        .testTarget(name: "ContactsTests", dependencies: ["Contacts", "IO", "Learn"], path: "Tests/ContactsTests"),
-        .testTarget(name: "LearnTests", dependencies: ["Learn"], path: "Tests/LearnTests"),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Affinity", "Simulate", "IO"], path: "Tests/ReportTests"),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Sequence", "IO"], path: "Tests/PipelineTests"),
-        .testTarget(name: "CLITests", dependencies: ["betseq", "IO"], path: "Tests/CLITests"),
+        // Helpers every test target shares (scratch folders, fixtures, expected errors).
+        .target(name: "TestSupport", dependencies: ["IO"], path: "Tests/TestSupport"),
+        .testTarget(name: "IOTests", dependencies: ["IO", "TestSupport"], path: "Tests/IOTests"),
+        .testTarget(name: "SequenceTests", dependencies: ["TestSupport", "Sequence", "IO"], path: "Tests/SequenceTests"),
+        .testTarget(name: "AffinityTests", dependencies: ["TestSupport", "Affinity", "Sequence", "IO", "Learn"], path: "Tests/AffinityTests"),
+        .testTarget(name: "SimulateTests", dependencies: ["TestSupport", "Simulate", "Affinity", "Sequence", "IO", "Learn"], path: "Tests/SimulateTests"),
+        .testTarget(name: "ContactsTests", dependencies: ["TestSupport", "Contacts", "IO", "Learn"], path: "Tests/ContactsTests"),
+        .testTarget(name: "LearnTests", dependencies: ["TestSupport", "Learn"], path: "Tests/LearnTests"),
+        .testTarget(name: "ReportTests", dependencies: ["TestSupport", "Report", "Affinity", "Simulate", "IO"], path: "Tests/ReportTests"),
+        .testTarget(name: "PipelineTests", dependencies: ["TestSupport", "Pipeline", "Sequence", "IO"], path: "Tests/PipelineTests"),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "betseq", "IO"], path: "Tests/CLITests"),
     ]
 )

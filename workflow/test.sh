@@ -16,12 +16,13 @@ DESIGN=UUUUNNNCACGTGNNNAGAT
 
 # Each experiment simulated whole (two replicates, each fraction in two lanes; a molecule's PCR
 # copies span lanes); the two sheets joined into one, paths made relative to it.
-printf "experiment\treplicate\tfraction\tfastq\tdesign\tprotein\n" > sheet.tsv
 for exp in pho4like cbf1like; do
     "$BETSEQ" simulate run --design "$DESIGN" --landscape "$exp" --depth 24000 --duplicates 0.3 \
         --replicates 2 --lanes 2 --protein-name "${exp%like}-like" --out "sim/$exp" 2>/dev/null
-    awk -F'\t' -v OFS='\t' -v dir="sim/$exp/" 'NR > 1 { $4 = dir $4; print }' "sim/$exp/samples.tsv" >> sheet.tsv
 done
+# The header betseq wrote once, then every row with its path made relative to the joint sheet.
+awk -F'\t' -v OFS='\t' 'FNR == 1 { if (NR == 1) print; next } { d = FILENAME; sub(/samples\.tsv$/, "", d); $4 = d $4; print }' \
+    sim/pho4like/samples.tsv sim/cbf1like/samples.tsv > sheet.tsv
 # One lane as plain FASTQ: sheets may mix compressed and plain files.
 gzip -d sim/pho4like/bound_2_L2.fastq.gz && sed -i 's|sim/pho4like/bound_2_L2.fastq.gz|sim/pho4like/bound_2_L2.fastq|' sheet.tsv
 

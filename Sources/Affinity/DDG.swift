@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import IO
+import Learn
 import Sequence
 
 /// Options for `estimateDDG`.
@@ -23,7 +24,10 @@ public struct DDGOptions: Sendable {
 
 /// Per-sequence ΔΔG estimates.
 public struct DDGResult: Sendable {
-    public var sequences: [String] = []
+    /// Bases per sequence.
+    public var length = 0
+    /// 2-bit keys of the reported sequences.
+    public var keys: [UInt64] = []
     /// kcal/mol, mean-centred over the reported sequences; more negative binds tighter.
     public var ddg: [Double] = []
     /// Standard error from counting statistics.
@@ -37,6 +41,9 @@ public struct DDGResult: Sendable {
     /// Per replicate (in the order of the bound columns), each reported sequence's own ΔΔG_k,
     /// mean-centred over the sequences that replicate measured; NaN where it measured none.
     public var replicates: [[Double]] = []
+
+    /// The reported sequences, spelled.
+    public var sequences: [String] { keys.map { decodeBases($0, length: length) } }
 }
 
 /// Estimates ΔΔG from bound and reference (input or unbound) counts.
@@ -64,7 +71,7 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
         throw BETSeqError(.invalidOption, file: file, "RT must be positive")
     }
     let pairs = try zip(bound, reference).map { (try table.column($0, file: file), try table.column($1, file: file)) }
-    let rows = table.sequences.count
+    let rows = table.keys.count
     var sumW = [Double](repeating: 0, count: rows)
     var sumWX = [Double](repeating: 0, count: rows)
     var each: [[Double]] = []
@@ -78,22 +85,18 @@ public func estimateDDG(_ table: CountTable, bound: [String], reference: [String
         each.append(replicate.ddg)
     }
     var result = DDGResult()
+    result.length = table.length
     for r in 0..<rows {
         guard sumW[r] > 0 else { result.dropped += 1; continue }
         result.rows.append(r)
-        result.sequences.append(table.sequences[r])
+        result.keys.append(table.keys[r])
         result.ddg.append(sumWX[r] / sumW[r])
         result.se.append(1 / sumW[r].squareRoot())
     }
-    if !result.ddg.isEmpty {
-        result.centre = result.ddg.reduce(0, +) / Double(result.ddg.count)
-        for i in result.ddg.indices { result.ddg[i] -= result.centre }
-    }
+    result.centre = centre(&result.ddg)
     result.replicates = each.map { ddg in
         var own = result.rows.map { ddg[$0] }
-        let measured = own.filter(\.isFinite)
-        let centre = measured.reduce(0, +) / Double(max(1, measured.count))
-        for i in own.indices where own[i].isFinite { own[i] -= centre }
+        centreFinite(&own)
         return own
     }
     return result
@@ -119,38 +122,4 @@ public func replicateDDG(bound b: [Double], reference u: [Double], rt: Double, p
         weight[r] = 1 / (rt * rt * (1 / B + 1 / U))
     }
     return (ddg, weight)
-}
-
-/// Writes `sequence ddg se`, then one `ddg_<name>` column per replicate when `replicateNames` are
-/// given (`nan` where a replicate measured nothing), then the named count columns, one row per
-/// reported sequence.
-public func writeDDG(_ result: DDGResult, table: CountTable, countColumns: [String], replicateNames: [String]? = nil,
-                     to path: String) throws {
-    let columns = try countColumns.map { try table.column($0) }
-    let replicates = replicateNames == nil ? [] : result.replicates
-    if let replicateNames, replicateNames.count != result.replicates.count {
-        throw BETSeqError(.invalidOption, file: path, "\(replicateNames.count) replicate names for \(result.replicates.count) replicates")
-    }
-    let text = try TextWriter(path: path)
-    try text.write("sequence\tddg\tse")
-    for name in replicateNames ?? [] { try text.write("\tddg_" + name) }
-    for name in countColumns { try text.write("\t" + name) }
-    try text.write(byte: 10)
-    for (i, r) in result.rows.enumerated() {
-        try text.write(result.sequences[i])
-        try text.write(byte: 9)
-        try text.write(result.ddg[i])
-        try text.write(byte: 9)
-        try text.write(result.se[i])
-        for replicate in replicates {
-            try text.write(byte: 9)
-            if replicate[i].isFinite { try text.write(replicate[i]) } else { try text.write("nan") }
-        }
-        for col in columns {
-            try text.write(byte: 9)
-            try text.write(col[r])
-        }
-        try text.write(byte: 10)
-    }
-    try text.finish()
 }

@@ -9,8 +9,8 @@ public struct LinearFitRequest: Sendable {
     /// A sequence table with the target (`ddg` from `betseq ddg`), or a count table with `counts`.
     public var table: String
     public var features = FeatureSet.mono
-    /// Target column (default `ddg`, else `ddg_true`).
-    public var target: String?
+    /// Target columns, the first the table has (`--target` names one).
+    public var targets = [DDGTable.Column.ddg]
     /// Fit ΔΔG computed from these bound and reference count columns instead of a target column.
     public var counts: (bound: String, reference: String)?
     public var rt = defaultRT
@@ -21,8 +21,8 @@ public struct LinearFitRequest: Sendable {
     public var options = LinearFitOptions()
     public var split = SplitPlan.holdout(train: 0.8, validation: 0.1)
     public var seed: UInt64 = 0
-    /// `truth.tsv` of a simulation (`ddg_true`), to score against.
-    public var truth: String?
+    /// A simulation's true landscape, to score against.
+    public var truth: TrueLandscape?
     public var design = DesignTemplate.betseq
     /// Recorded in the model file.
     public var betseqVersion = ""
@@ -52,27 +52,26 @@ public func fitLinearModel(_ r: LinearFitRequest) throws -> LinearFitOutcome {
         rows = try TargetRows.fromCounts(path: r.table, bound: counts.bound, reference: counts.reference, rt: r.rt, weighted: r.weighted)
         weighting = r.weighted ? "1/var = 1/(RT²(1/B + 1/U))" : "unweighted"
     } else {
-        let seColumn = r.seColumn ?? "se"
-        rows = try TargetRows.read(path: r.table, target: r.target, seColumn: seColumn, weighted: r.weighted,
+        let seColumn = r.seColumn ?? DDGTable.Column.se
+        rows = try TargetRows.read(path: r.table, targets: r.targets, seColumn: seColumn, weighted: r.weighted,
                                    requireSE: r.seColumn != nil && r.weighted)
         weighting = rows.weights == nil ? "unweighted" : "1/\(seColumn)²"
         if rows.weights == nil && r.weighted { notes.append("no '\(seColumn)' column; fitting unweighted") }
     }
     try rows.check(design: r.design, file: r.table)
-    var truth: [Double]?
-    if let path = r.truth {
+    if let truth = r.truth {
         guard r.design.variableLength <= 12 else {
-            throw BETSeqError(.invalidOption, file: path, "--truth needs a design of at most 12 variable bases (a full landscape)")
+            throw BETSeqError(.invalidOption, file: truth.source, "--truth needs a design of at most 12 variable bases (a full landscape)")
         }
-        truth = try SequenceTable.landscape(path: path, column: "ddg_true", length: r.design.variableLength)
+        try truth.check(length: r.design.variableLength)
     }
     let layout = FeatureLayout(set: r.features, design: r.design)
     let analysis = try analyzeLinear(keys: rows.keys, target: rows.targets,
                                      weights: rows.weights ?? [Double](repeating: 1, count: rows.keys.count),
-                                     layout: layout, options: r.options, split: r.split, seed: r.seed, truth: truth)
+                                     layout: layout, options: r.options, split: r.split, seed: r.seed, truth: r.truth?.ddg)
     let provenance = LinearModelInfo.Provenance(
         input: r.table, target: rows.targetName, weighting: weighting, rows: rows.keys.count, rowsDropped: rows.dropped,
-        ridge: r.options.ridge, seed: r.seed, design: r.design.template, truth: r.truth, betseqVersion: r.betseqVersion,
+        ridge: r.options.ridge, seed: r.seed, design: r.design.template, truth: r.truth?.source, betseqVersion: r.betseqVersion,
         command: r.command)
     return LinearFitOutcome(file: LinearModelFile(analysis, provenance: provenance), analysis: analysis, layout: layout,
                             weighting: weighting, dropped: rows.dropped, notes: notes)

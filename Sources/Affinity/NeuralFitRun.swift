@@ -10,13 +10,13 @@ public struct NeuralFitRequest: Sendable {
     /// Bound and reference count columns, for the Poisson and binomial likelihoods; several
     /// comma-separated columns (replicates) are pooled by adding their counts.
     public var counts: (bound: String, reference: String)?
-    /// Target column in ratio mode (default `ddg`, else `ddg_true`).
-    public var target: String?
+    /// Target columns in ratio mode, the first the table has.
+    public var targets = [DDGTable.Column.ddg]
     /// Ratio mode: inverse-variance weights from the `se` column when present.
     public var weighted = true
     public var options = NeuralOptions()
-    /// `truth.tsv` (`ddg_true`) to score the trained network against.
-    public var truth: String?
+    /// A simulation's true landscape, to score the trained network against.
+    public var truth: TrueLandscape?
     public var betseqVersion = ""
     public var command = ""
 
@@ -35,7 +35,7 @@ public struct NeuralFitOutcome {
 /// either fraction (count likelihoods; the measured ΔΔG, where it exists, is kept for validation).
 public func neuralTrainingData(_ r: NeuralFitRequest) throws -> (data: NeuralData, length: Int) {
     if r.options.likelihood == .ratio {
-        let rows = try TargetRows.read(path: r.table, target: r.target, seColumn: "se", weighted: r.weighted)
+        let rows = try TargetRows.read(path: r.table, targets: r.targets, seColumn: DDGTable.Column.se, weighted: r.weighted)
         return (NeuralData(keys: rows.keys, target: rows.targets, weights: rows.weights), rows.length)
     }
     guard let counts = r.counts else {
@@ -65,10 +65,7 @@ public func fitNeuralModel(_ r: NeuralFitRequest, log: (String) -> Void = { _ in
     try r.options.validate()
     let (data, length) = try neuralTrainingData(r)
     guard length >= 1 else { throw BETSeqError(.malformedTable, file: r.table, "no rows") }
-    var truth: [Double]?
-    if let path = r.truth {
-        truth = try SequenceTable.landscape(path: path, column: "ddg_true", length: length)
-    }
+    try r.truth?.check(length: length)
     let o = r.options
     log("fit nn: \(data.keys.count) rows, \(length) positions, \(o.likelihood.rawValue) likelihood, \(o.optimizer.rawValue), batch \(o.batchSize), layers \(o.widths.map(String.init).joined(separator: ",")), threads \(o.threads)")
     let (network, training) = try trainNetwork(data, length: length, options: o, log: log)
@@ -77,7 +74,7 @@ public func fitNeuralModel(_ r: NeuralFitRequest, log: (String) -> Void = { _ in
     log(String(format: "test rows vs measured ΔΔG: R² %.4f, Pearson r² %.4f, RMSE %.4f (%d rows)",
                heldOut.r2, heldOut.pearsonR2, heldOut.rmse, heldOut.rows))
     var metrics = NeuralModelMetadata.Metrics(test: heldOut)
-    if let land = truth {
+    if let land = r.truth?.ddg {
         let all = try network.predictLibrary(options: PredictionOptions(threads: o.threads))
         let test = training.split.test
         let known = test.map { Int(data.keys[$0]) }.filter { land[$0].isFinite }

@@ -41,8 +41,7 @@ extension AffinityModel {
         }
         var all = try rawPredictions(libraryKeys(length: length), options: options)
         if centredOverLibrary {
-            let mean = all.reduce(0, +) / Double(all.count)
-            for i in all.indices { all[i] -= mean }
+            centre(&all)
         }
         return all
     }
@@ -53,7 +52,7 @@ extension AffinityModel {
         var values = try rawPredictions(keys, options: options)
         if centredOverLibrary && length <= 12 {
             let library = try rawPredictions(libraryKeys(length: length), options: options)
-            let centre = library.reduce(0, +) / Double(library.count)
+            let centre = mean(library)
             for i in values.indices { values[i] -= centre }
         }
         return values

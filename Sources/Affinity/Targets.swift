@@ -1,5 +1,6 @@
 import Foundation
 import IO
+import Learn
 import Sequence
 
 /// The largest |ΔΔG| a fit takes (kcal/mol): far beyond any binding energy, and small enough that
@@ -17,14 +18,13 @@ public struct TargetRows: Sendable {
     public var dropped: Int
     public var targetName: String
 
-    /// Reads the target column (`target`, else `ddg`, else `ddg_true`) and, when `weighted` and the
-    /// table has it (or must have it: `requireSE`), weights 1/se² from `seColumn`.
-    public static func read(path: String, target: String?, seColumn: String, weighted: Bool, requireSE: Bool = false) throws -> TargetRows {
+    /// Reads the first of `targets` the table has and, when `weighted` and the table has it (or
+    /// must have it: `requireSE`), weights 1/se² from `seColumn`.
+    public static func read(path: String, targets: [String], seColumn: String, weighted: Bool, requireSE: Bool = false) throws -> TargetRows {
         let header = try SequenceTable.header(path: path)
-        let name = target ?? (header.contains("ddg") ? "ddg" : header.contains("ddg_true") ? "ddg_true" : "")
-        guard !name.isEmpty else {
+        guard let name = targets.first(where: header.contains) else {
             throw BETSeqError(.malformedTable, file: path,
-                             "no 'ddg' or 'ddg_true' column; name the target with --target, or give --bound and --reference")
+                              "no \(targets.map { "'\($0)'" }.joined(separator: " or ")) column; name the target with --target, or give --bound and --reference")
         }
         let table = try SequenceTable.read(path: path, required: requireSE ? [name, seColumn] : [name], optional: weighted ? [seColumn] : [])
         let y = table.column(name) ?? [], se = table.column(seColumn)
@@ -52,8 +52,9 @@ extension TargetRows {
     /// it for one replicate (`replicateDDG`), mean-centred over the rows kept; weights are the
     /// inverse variances (or nil for `weighted: false`). Rows with a zero count are dropped.
     public static func fromCounts(path: String, bound: String, reference: String, rt: Double, weighted: Bool) throws -> TargetRows {
-        let data = try SequenceTable.read(path: path, required: [bound, reference])
-        let (ddg, weight) = try replicateDDG(bound: data.column(bound) ?? [], reference: data.column(reference) ?? [], rt: rt, file: path)
+        let data = try CountTable.read(path: path, columns: [bound, reference])
+        let (ddg, weight) = try replicateDDG(bound: try data.column(bound).map(Double.init), reference: try data.column(reference).map(Double.init),
+                                             rt: rt, file: path)
         var rows = TargetRows(length: data.length, keys: [], targets: [], weights: weighted ? [] : nil, dropped: 0,
                               targetName: "ΔΔG from \(bound)/\(reference)")
         for i in data.keys.indices {
@@ -62,8 +63,7 @@ extension TargetRows {
             rows.targets.append(ddg[i])
             rows.weights?.append(weight[i])
         }
-        let mean = rows.targets.reduce(0, +) / Double(max(1, rows.targets.count))
-        for i in rows.targets.indices { rows.targets[i] -= mean }
+        centre(&rows.targets)
         return rows
     }
 

@@ -60,3 +60,13 @@ struct LayerWidths: ExpressibleByArgument, Sendable {
 func usageCheck(_ check: () throws -> Void) throws {
     do { try check() } catch let e as BETSeqError { throw ValidationError(e.description) }
 }
+
+/// `--threads`, declared once for every command that works in parallel.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Threads to use (at least 1).")
+    var threads = 2
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+}

@@ -97,7 +97,7 @@ private func finishCount(_ counted: [(name: String, counter: SampleCounter)], re
         for empty in counter.summary.emptyFiles { printErr("betseq: warning: \(empty): no records (empty input)") }
         for fasta in counter.summary.fastaFiles { printErr("betseq: note: \(fasta): FASTA input, quality filters not applied") }
     }
-    if let out { try writeCountTable(counted, reads: reads, to: out) }
+    if let out { try CountTable.write(counted, reads: reads, path: out) }
     let summaryTable = CountSummaryTable(counted)
     printErr(summaryTable.aligned)
     if let summary { try summaryTable.write(path: summary) }

@@ -39,30 +39,28 @@ struct DDG: ParsableCommand {
     @Option(help: "Also write each replicate's own ΔΔG as ddg_<NAME> columns, one name per --bound column (comma-separated).")
     var replicateNames: String?
 
+    var boundColumns: [String] { bound.split(separator: ",").map(String.init) }
+    var referenceColumns: [String] { reference.split(separator: ",").map(String.init) }
+    var names: [String]? { replicateNames.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) } }
+
     func validate() throws {
         try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("the count table", counts)]) }
+        if rt != nil && temperature != nil { throw ValidationError("give --rt or --temperature, not both") }
+        if let temperature, !(temperature > 0) { throw ValidationError("--temperature must be positive (kelvin)") }
+        if let names, names.count != boundColumns.count || names.contains(where: \.isEmpty) || Set(names).count != names.count {
+            throw ValidationError("--replicate-names needs one distinct name per --bound column (\(boundColumns.count))")
+        }
     }
 
     func run() throws {
         var options = DDGOptions()
-        if rt != nil && temperature != nil { throw ValidationError("give --rt or --temperature, not both") }
         if let rt { options.rt = rt }
-        if let temperature {
-            guard temperature > 0 else { throw ValidationError("--temperature must be positive (kelvin)") }
-            options.setTemperature(kelvin: temperature)
-        }
+        if let temperature { options.setTemperature(kelvin: temperature) }
         options.pseudocount = pseudocount
-        let boundColumns = bound.split(separator: ",").map(String.init)
-        let referenceColumns = reference.split(separator: ",").map(String.init)
         let table = try CountTable.read(path: counts)
-        let result = try estimateDDG(table, bound: boundColumns, reference: referenceColumns,
-                                     options: options, file: counts)
-        let names = replicateNames.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        if let names, names.count != boundColumns.count || names.contains(where: \.isEmpty) || Set(names).count != names.count {
-            throw ValidationError("--replicate-names needs one distinct name per --bound column (\(boundColumns.count))")
-        }
-        try writeDDG(result, table: table, countColumns: boundColumns + referenceColumns, replicateNames: names, to: out)
-        printErr("sequences: \(table.sequences.count)  reported: \(result.sequences.count)  "
+        let result = try estimateDDG(table, bound: boundColumns, reference: referenceColumns, options: options, file: counts)
+        try DDGTable(result, counts: table, countColumns: boundColumns + referenceColumns, replicateNames: names, file: out).write(path: out)
+        printErr("sequences: \(table.keys.count)  reported: \(result.keys.count)  "
                  + "dropped (zero count): \(result.dropped)  replicates: \(boundColumns.count)  RT: \(options.rt)")
     }
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import IO
 import Sequence
+import Simulate
 
 struct FitLinear: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -109,7 +110,7 @@ struct FitLinear: ParsableCommand {
     func run() throws {
         var request = LinearFitRequest(table: table)
         request.features = features
-        request.target = target
+        request.targets = target.map { [$0] } ?? [DDGTable.Column.ddg, TruthTable.Column.ddg]
         if let bound, let reference { request.counts = (bound, reference) }
         request.rt = rt
         request.seColumn = seColumn
@@ -118,7 +119,7 @@ struct FitLinear: ParsableCommand {
         request.options.coding = coding == .sumToZero ? .sumToZero : .reference(base: referenceBase.code)
         request.split = try splitPlan()
         request.seed = seed
-        request.truth = truth
+        request.truth = try truth.map(TruthTable.read)
         request.design = try DesignTemplate(design)
         request.betseqVersion = BETSeq.version
         request.command = CommandLine.arguments.joined(separator: " ")

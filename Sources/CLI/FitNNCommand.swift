@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import IO
 import Sequence
+import Simulate
 
 struct FitNN: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,8 +73,7 @@ struct FitNN: ParsableCommand {
     @Option(help: "Random seed (split, initialisation, dropout, shuffling, noise).")
     var seed: UInt64 = 0
 
-    @Option(help: "BLAS threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     @Option(help: "truth.tsv (ddg_true) to score the trained network against.")
     var truth: String?
@@ -89,13 +89,13 @@ struct FitNN: ParsableCommand {
     func run() throws {
         var request = NeuralFitRequest(table: table)
         if let bound, let reference { request.counts = (bound, reference) }
-        request.target = target
+        request.targets = target.map { [$0] } ?? [DDGTable.Column.ddg, TruthTable.Column.ddg]
         request.weighted = !unweighted
-        request.truth = truth
+        request.truth = try truth.map(TruthTable.read)
         var o = NeuralOptions()
         o.likelihood = likelihood; o.optimizer = optimizer; o.learningRate = lr; o.momentum = momentum; o.weightDecay = weightDecay
         o.batchSize = batchSize; o.maxEpochs = maxEpochs; o.patience = patience; o.targetNoise = targetNoise
-        o.widths = layers.values; o.dropout = dropout; o.seed = seed; o.threads = threads; o.rt = rt
+        o.widths = layers.values; o.dropout = dropout; o.seed = seed; o.threads = threads.threads; o.rt = rt
         request.options = o
         request.betseqVersion = BETSeq.version
         request.command = CommandLine.arguments.joined(separator: " ")

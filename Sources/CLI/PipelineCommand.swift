@@ -58,13 +58,11 @@ struct Pipeline: ParsableCommand {
     @Option(help: "Replicates per depth in the sweep.")
     var sweepReplicates = 3
 
-    @Option(help: "Threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
         guard batchSize >= 2 else { throw ValidationError("--batch-size must be at least 2") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard sweepReplicates >= 1 else { throw ValidationError("--sweep-replicates must be at least 1") }
     }
 
@@ -83,7 +81,7 @@ struct Pipeline: ParsableCommand {
         request.network.widths = layers.values
         request.sweepDepths = sweepDepths == "none" ? [] : try parseDepths(sweepDepths)
         request.sweepReplicates = sweepReplicates
-        request.threads = threads
+        request.threads = threads.threads
         request.betseqVersion = BETSeq.version
         request.command = CommandLine.arguments.joined(separator: " ")
         let report = try runPipeline(request) { printErr($0) }

@@ -28,8 +28,7 @@ struct Predict: ParsableCommand {
     @Option(help: "Decimal places of the predictions (0 to 9).")
     var decimals = 6
 
-    @Option(help: "Threads for neural models (each runs its own batches; results do not depend on the count).")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     @Option(help: "Neural models: fp32, bf16 (AMX tiles, bfloat16 weights and activations with float32 sums) or auto (bf16 where the CPU has AMX).")
     var precision = InferencePrecision.automatic
@@ -37,18 +36,17 @@ struct Predict: ParsableCommand {
     func validate() throws {
         guard all != (sequences != nil) else { throw ValidationError("give a sequences table or --all (one of them)") }
         guard (0...9).contains(decimals) else { throw ValidationError("--decimals must be 0 to 9") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         try usageCheck { try checkDistinctOutputs([("--out", out)], inputs: [("the model", model)] + (sequences.map { [("the sequences", $0)] } ?? [])) }
     }
 
     func run() throws {
         let clock = Date()
         let (table, used) = try predictSequences(modelPath: model, sequences: all ? nil : sequences,
-                                                 options: PredictionOptions(threads: threads, precision: precision))
+                                                 options: PredictionOptions(threads: threads.threads, precision: precision))
         if precision == .bfloat16 && used == nil { printErr("warning: --precision applies to neural networks; \(model) is not one") }
         if precision == .bfloat16 && used == .float32 { printErr("bf16 needs AMX (and the published layer layout); using fp32") }
         printErr(String(format: "predicted %d sequences in %.2f s (%@)", table.ddg.count, Date().timeIntervalSince(clock),
-                        used.map { "\($0.rawValue), \(threads) threads" } ?? "not a network"))
+                        used.map { "\($0.rawValue), \(threads.threads) threads" } ?? "not a network"))
         try table.write(path: out, decimals: decimals)
     }
 }

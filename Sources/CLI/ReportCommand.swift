@@ -3,6 +3,7 @@ import Foundation
 import Report
 import IO
 import Sequence
+import Simulate
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,8 +38,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Page title.")
     var title = "BET-seq binding report"
 
-    @Option(help: "Threads for neural-network predictions.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     @Option(help: "Output HTML file.")
     var out: String
@@ -47,7 +47,6 @@ struct ReportCommand: ParsableCommand {
     var json: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         let inputs = [("--ddg", ddg)] + models.map { ("--model", $0) }
             + [("--counts", counts), ("--truth", truth), ("--sweep", sweep)].compactMap { o, p in p.map { (o, $0) } }
         let outputs = [("--out", out)] + ((json ?? reportJSONPath(forHTML: out)).map { [("--json", $0)] } ?? [])
@@ -55,9 +54,9 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        var inputs = BindingReportInputs(ddg: ddg, counts: counts, models: models, truth: truth, sweep: sweep)
+        var inputs = BindingReportInputs(ddg: ddg, counts: counts, models: models, truth: try truth.map(TruthTable.read), sweep: sweep)
         inputs.title = title
-        inputs.threads = max(1, threads)
+        inputs.threads = threads.threads
         let jsonPath = json ?? reportJSONPath(forHTML: out)
         try writeBindingReport(inputs, html: out, json: jsonPath) { printErr($0) }
         printErr("wrote " + [out == "-" ? "the page to standard output" : out, jsonPath].compactMap { $0 }.joined(separator: " and "))

@@ -48,12 +48,10 @@ struct RunStudy: ParsableCommand {
     @Option(help: "Random seed for every step.")
     var seed: UInt64 = 1
 
-    @Option(help: "Threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     func run() throws {
@@ -62,7 +60,7 @@ struct RunStudy: ParsableCommand {
         request.network.maxEpochs = epochs
         request.network.likelihood = likelihood
         request.seed = seed
-        request.threads = threads
+        request.threads = threads.threads
         request.betseqVersion = BETSeq.version
         let meter = FileProgress()
         let study = try runStudy(request, log: { line in
@@ -75,7 +73,7 @@ struct RunStudy: ParsableCommand {
             printErr("\(e.name): replicate r² \(e.replicateR2.map { String(format: "%.3f", $0) } ?? "n/a"); network explained by \(explained.joined(separator: ", "))")
         }
         printErr(String(format: "run finished in %.0f s", Date().timeIntervalSince(clock)))
-        print("summary: \((out as NSString).appendingPathComponent("summary.html"))")
+        print("summary: \(StudyFiles(folder: out).summaryHTML)")
     }
 }
 
@@ -91,17 +89,12 @@ struct RunSummary: ParsableCommand {
     @Option(help: "The study's output directory (holding one folder per experiment).")
     var out: String
 
-    @Option(help: "Threads for the networks' library-wide predictions.")
-    var threads = 2
-
-    func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
+    @OptionGroup var threads: ThreadOptions
 
     func run() throws {
-        let sheet = try SampleSheet.read(path: sheet)
-        _ = try writeStudySummary(sheet: sheet, out: out, threads: threads) { printErr($0) }
-        print("summary: \((out as NSString).appendingPathComponent("summary.html"))")
+        let sheet = try readStudySheet(path: sheet)
+        _ = try writeStudySummary(sheet: sheet, out: out, threads: threads.threads) { printErr($0) }
+        print("summary: \(StudyFiles(folder: out).summaryHTML)")
     }
 }
 
@@ -120,8 +113,6 @@ struct RunPlan: ParsableCommand {
     var sheet: String
 
     func run() throws {
-        let plan = try SampleSheet.read(path: sheet).plan
-        let data = try JSONSerialization.data(withJSONObject: plan, options: [.prettyPrinted, .sortedKeys])
-        print(String(decoding: data, as: UTF8.self))
+        try writeStudyPlan(sheet: sheet, path: "-")
     }
 }

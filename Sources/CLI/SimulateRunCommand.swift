@@ -76,10 +76,14 @@ struct SimulateRun: ParsableCommand {
     @Option(help: "Protein name in samples.tsv (default: the experiment name).")
     var proteinName: String?
 
-    func run() throws {
-        let started = Date()
+    func validate() throws {
         if phredProfile != nil && !errors { throw ValidationError("--phred-profile applies with --errors") }
         if errors && !fastq { throw ValidationError("--errors applies to reads; add --fastq") }
+        try usageCheck { try request().validate() }
+    }
+
+    /// One library, or with --replicates, --lanes or names a whole experiment.
+    func request() throws -> SimulationRequest {
         var request = SimulationRequest(landscape: try experiment.landscapeSpec(), out: out)
         request.settings.conditions = experiment.conditions
         request.settings.inputBiasSD = experiment.inputBias
@@ -90,35 +94,26 @@ struct SimulateRun: ParsableCommand {
         request.reads = reads
         request.fastq = fastq
         request.errors = errors ? try phredProfile.map(PhredProfile.parse) ?? .illumina : nil
-        let meter = ProgressMeter(label: "writing FASTQ")
-        let report: SimulationReport
         if replicates != nil || lanes != nil || experimentName != nil || proteinName != nil {
             var x = SimulatedExperiment(experiment: experimentName ?? URL(fileURLWithPath: out).lastPathComponent)
             x.replicates = replicates ?? 1
             x.lanes = lanes ?? 1
             x.protein = proteinName
-            report = try runSimulatedExperiment(request, x) { n, total in
-                meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
-            }
-        } else {
-            report = try runSimulation(request) { n, total in
-                meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
-            }
+            request.experiment = x
+        }
+        return request
+    }
+
+    func run() throws {
+        let started = Date()
+        let meter = ProgressMeter(label: "writing FASTQ")
+        let report = try runSimulation(try request()) { n, total in
+            meter.update(items: n, unit: "reads", done: Int64(n), total: Int64(total))
         }
         meter.finish()
         if let note = report.landscapeNote { printErr("landscape: \(note)") }
         for warning in report.warnings { printErr("betseq: warning: " + warning) }
-        let result = report.result, landscape = result.landscape, b = result.binding
-        printErr("species: \(landscape.count)  landscape: \(landscape.origin)  ΔΔG sd: \(String(format: "%.3f", landscape.standardDeviation)) kcal/mol")
-        printErr(experiment.dilute
-                 ? "binding: dilute limit; largest P_tot/Kd_i = \(String(format: "%.3g", b.fractionBound.max() ?? 0)) (the limit assumes ≪ 1)"
-                 : "binding: free protein \(String(format: "%.4g", b.freeProtein)) nM of \(experiment.protein) nM; max fraction bound \(String(format: "%.3g", b.fractionBound.max() ?? 0)); mass balance error \(String(format: "%.1e", b.massBalanceError)) after \(b.iterations) Brent steps")
-        for f in result.fractions {
-            let seen = f.reads.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-            printErr("\(f.name): \(f.totalReads) reads, \(String(format: "%.2f", Double(f.totalReads) / Double(landscape.count))) per sequence, \(String(format: "%.1f", 100 * Double(seen) / Double(landscape.count)))% of sequences seen")
-        }
-        printErr(String(format: "seconds: landscape %.3f, equilibrium %.3f, sampling %.3f, writing %.3f",
-                        report.seconds.landscape, result.seconds.equilibrium, result.seconds.sampling, report.seconds.writing))
+        for line in report.summary { printErr(line) }
         printErr("wrote \(report.files.joined(separator: ", ")) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
     }
 }

@@ -30,11 +30,9 @@ struct SimulateSweep: ParsableCommand {
     @Option(help: "Output TSV; the chart goes beside it with .svg.")
     var out: String
 
-    @Option(help: "Worker threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
         guard replicates >= 1 else { throw ValidationError("--replicates must be ≥ 1") }
     }
 
@@ -44,7 +42,7 @@ struct SimulateSweep: ParsableCommand {
         request.conditions = experiment.conditions
         request.inputBiasSD = experiment.inputBias
         request.replicates = replicates
-        request.threads = threads
+        request.threads = threads.threads
         let meter = ProgressMeter(label: "sweep")
         let svgPath = (out.hasSuffix(".tsv") ? String(out.dropLast(4)) : out) + ".svg"
         let sweep = try writeSweep(request, table: out, chart: svgPath) { done, total in

@@ -84,6 +84,5 @@ public func separationScores(_ ex: ContactExample) -> [Float] {
 
 /// Mean AUPRC over channels that have positives (nan if none do).
 public func meanAUPRC(_ metrics: [ChannelMetrics]) -> Double {
-    let values = metrics.map(\.auprc).filter(\.isFinite)
-    return values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
+    mean(metrics.map(\.auprc).filter(\.isFinite))
 }

@@ -4,38 +4,46 @@
 /// command-line message, `file: record R (line L): message`, and `kind.category` decides the exit
 /// status (sysexits conventions), so a workflow engine can tell a typo from a full disk.
 public struct BETSeqError: Error, CustomStringConvertible, Sendable {
-    public enum Kind: String, Sendable, CaseIterable {
-        // Usage: an option or argument that cannot work.
-        case invalidOption, invalidDesign
-        // Missing input.
-        case cannotOpen
-        // Bad input data.
-        case gzipTruncated, gzipChecksum, gzipCorrupt, trailingData
-        case unknownFormat, missingHeader, missingPlus, truncatedRecord
-        case qualityLength, qualityCharacter, invalidBase
-        case malformedTable
-        /// A file written by an older (or newer) betseq whose format this version does not read.
-        case unsupportedVersion
-        // Reading or writing failed part way.
-        case io, cannotWrite
-        // An output cannot be created at all.
-        case cannotCreate
-        // The numbers failed: divergence, no convergence, a library routine's error.
-        case numerical
-
-        public var category: Category {
-            switch self {
-            case .invalidOption, .invalidDesign: return .usage
-            case .cannotOpen: return .noInput
-            case .gzipTruncated, .gzipChecksum, .gzipCorrupt, .trailingData, .unknownFormat, .missingHeader,
-                 .missingPlus, .truncatedRecord, .qualityLength, .qualityCharacter, .invalidBase, .malformedTable,
-                 .unsupportedVersion:
-                return .data
-            case .io, .cannotWrite: return .io
-            case .cannotCreate: return .cannotCreate
-            case .numerical: return .numerical
-            }
+    /// What kind of failure this is; `category` decides the exit status. IO defines the generic
+    /// kinds (options, missing files, compression, tables, versions, writing, numerics); modules
+    /// that own a format add their own (Sequence: FASTQ records, designs, bases) as static members.
+    public struct Kind: Hashable, Sendable, CustomStringConvertible {
+        public let name: String
+        public let category: Category
+        public init(_ name: String, _ category: Category) {
+            self.name = name
+            self.category = category
         }
+        public var description: String { name }
+        public static func == (a: Kind, b: Kind) -> Bool { a.name == b.name }
+        public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+
+        /// An option or argument that cannot work.
+        public static let invalidOption = Kind("invalidOption", .usage)
+        /// A missing or unreadable input.
+        public static let cannotOpen = Kind("cannotOpen", .noInput)
+        public static let gzipTruncated = Kind("gzipTruncated", .data)
+        public static let gzipChecksum = Kind("gzipChecksum", .data)
+        public static let gzipCorrupt = Kind("gzipCorrupt", .data)
+        public static let trailingData = Kind("trailingData", .data)
+        /// A file that is none of the formats a reader expects.
+        public static let unknownFormat = Kind("unknownFormat", .data)
+        /// A table, JSON document or list that breaks its format.
+        public static let malformedTable = Kind("malformedTable", .data)
+        /// A file written by an older (or newer) betseq whose format this version does not read.
+        public static let unsupportedVersion = Kind("unsupportedVersion", .data)
+        /// Reading or writing failed part way.
+        public static let io = Kind("io", .io)
+        public static let cannotWrite = Kind("cannotWrite", .io)
+        /// An output cannot be created at all.
+        public static let cannotCreate = Kind("cannotCreate", .cannotCreate)
+        /// The numbers failed: divergence, no convergence, a library routine's error.
+        public static let numerical = Kind("numerical", .numerical)
+
+        /// The kinds IO defines (other modules' kinds are listed by them).
+        public static let generic: [Kind] = [.invalidOption, .cannotOpen, .gzipTruncated, .gzipChecksum, .gzipCorrupt,
+                                            .trailingData, .unknownFormat, .malformedTable, .unsupportedVersion, .io,
+                                            .cannotWrite, .cannotCreate, .numerical]
     }
 
     /// What went wrong, as sysexits.h numbers it.

@@ -1,11 +1,12 @@
 import Foundation
 
 /// JSON for typed values: pretty-printed with sorted keys and a final newline (stable bytes for the
-/// same value), slashes unescaped, and decoding errors as one line that names the file and the key.
+/// same value), slashes unescaped (escaped as `\/` with `escapingSlashes`, as the reports' JSON has
+/// always had them), and decoding errors as one line that names the file and the key.
 public enum JSONFile {
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+    public static func encode<T: Encodable>(_ value: T, escapingSlashes: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var data = try encoder.encode(value)
         data.append(10)

@@ -82,6 +82,26 @@ public func mean(_ values: [Double]) -> Double {
     values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
 }
 
+/// Subtracts the mean from every value (mean-centring) and returns the mean removed; no values: 0.
+@discardableResult
+public func centre(_ values: inout [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let m = values.reduce(0, +) / Double(values.count)
+    for i in values.indices { values[i] -= m }
+    return m
+}
+
+/// Subtracts the mean of the finite values from each of them (NaN and infinities stay) and returns
+/// that mean; no finite values: 0.
+@discardableResult
+public func centreFinite(_ values: inout [Double]) -> Double {
+    let finite = values.filter(\.isFinite)
+    guard !finite.isEmpty else { return 0 }
+    let m = finite.reduce(0, +) / Double(finite.count)
+    for i in values.indices where values[i].isFinite { values[i] -= m }
+    return m
+}
+
 /// Sample standard deviation with n − 1 in the denominator (0 for fewer than two values).
 public func standardDeviation(_ values: [Double]) -> Double {
     guard values.count > 1 else { return 0 }

@@ -55,100 +55,81 @@ extension PipelineRequest {
     }
 }
 
-/// Simulate (with gzip FASTQ) → count the reads → ΔΔG → linear mono, nn and di fits (scored against
-/// the truth) → the network → depth sweep → report, in `out`. Each step is the library function its
-/// own command calls, so every file can be reproduced or replaced by hand. `log` gets one line per
-/// step and the steps' own lines. Returns the report's path.
+/// The simulated experiment of `betseq pipeline` (one replicate, one lane per fraction).
+extension PipelineRequest {
+    static let experimentName = "simulated"
+    static let simulationFolder = "sim"
+    static let sweepTable = "sweep.tsv", sweepChart = "sweep.svg"
+
+    var simulatedExperiment: SimulatedExperiment {
+        var x = SimulatedExperiment(experiment: Self.experimentName)
+        x.protein = landscape
+        return x
+    }
+
+    /// Every file the pipeline writes at the top of its folder (besides the simulation's folder).
+    var outputs: [String] { ExperimentFiles.names + [Self.sweepTable, Self.sweepChart] }
+}
+
+/// Simulate one experiment (reads as gzip FASTQ and its sample sheet) → the steps `betseq run`
+/// takes for an experiment (count, ΔΔG, linear mono, nn and di fits, network, report), here scored
+/// against the simulation's truth, with a depth sweep in the report. Each step is the library
+/// function its own command calls, so every file can be reproduced or replaced by hand. `log`
+/// gets one line per step and the steps' own lines. Returns the report's path.
 public func runPipeline(_ r: PipelineRequest, log: @escaping (String) -> Void) throws -> String {
     guard r.depth >= 2 else { throw BETSeqError(.invalidOption, file: "--depth", "need at least 2 reads") }
     guard r.threads >= 1 else { throw BETSeqError(.invalidOption, file: "--threads", "must be at least 1") }
     try r.network.validate()
     if !r.sweepDepths.isEmpty { try r.sweepRequest.validate() }
-    func path(_ name: String) -> String { (r.out as NSString).appendingPathComponent(name) }
-    try checkDistinctOutputs((pipelineOutputs + simulationOutputs.map { "sim/\($0)" }).map { ("--out", path($0)) },
+    let sim = (r.out as NSString).appendingPathComponent(PipelineRequest.simulationFolder)
+    let simulated = r.simulatedExperiment.outputs(fractions: [SampleSheet.Fraction.input.rawValue, SampleSheet.Fraction.bound.rawValue])
+    try checkDistinctOutputs((r.outputs.map { (r.out as NSString).appendingPathComponent($0) }
+                              + simulated.map { (sim as NSString).appendingPathComponent($0) }).map { ("--out", $0) },
                              inputs: [("--landscape", r.landscape)])
     let existed = FileManager.default.fileExists(atPath: r.out)
     try makeDirectory(r.out)
     do {
-        return try runPipelineSteps(r, log: log)
+        return try runPipelineSteps(r, simulation: sim, log: log)
     } catch {
         // No partial run is left: every file a run writes goes (other files in the folder stay).
-        removeOwnedFiles(simulationOutputs, in: path("sim"), folderToo: true)
-        removeOwnedFiles(pipelineOutputs, in: r.out, folderToo: !existed)
+        removeOwnedFiles(simulated, in: sim, folderToo: true)
+        removeOwnedFiles(r.outputs, in: r.out, folderToo: !existed)
         throw error
     }
 }
 
-/// Every file `pipeline` writes at the top of its folder (besides `sim/`).
-let pipelineOutputs = ["counts.tsv", "count_summary.tsv", "ddg.tsv", "mono.json", "nn.json", "di.json", "network.model",
-                       "sweep.tsv", "sweep.svg", "report.html", "report.json"]
-
-private func runPipelineSteps(_ r: PipelineRequest, log: @escaping (String) -> Void) throws -> String {
-    func path(_ name: String) -> String { (r.out as NSString).appendingPathComponent(name) }
+private func runPipelineSteps(_ r: PipelineRequest, simulation sim: String, log: @escaping (String) -> Void) throws -> String {
     let spec = LandscapeSpec(spec: r.landscape, design: r.design, seed: r.seed)
-
-    log("== simulate \(r.landscape), \(r.depth) reads, seed \(r.seed) → \(path("sim"))")
-    var simulation = SimulationRequest(landscape: spec, out: path("sim"))
+    log("== simulate \(r.landscape), \(r.depth) reads, seed \(r.seed) → \(sim)")
+    var simulation = SimulationRequest(landscape: spec, out: sim)
     simulation.settings.duplicateFraction = r.duplicates
     simulation.settings.boundReads = r.depth / 2
     simulation.settings.inputReads = r.depth - r.depth / 2
     simulation.fastq = true
+    simulation.experiment = r.simulatedExperiment
     let simulated = try runSimulation(simulation)
     if let note = simulated.landscapeNote { log("landscape: \(note)") }
 
-    log("== count → \(path("counts.tsv"))")
-    let samples = [SampleSpec(name: "input", files: [path("sim/input.fastq.gz")]),
-                   SampleSpec(name: "bound", files: [path("sim/bound.fastq.gz")])]
-    let counted = try countSamples(samples, design: r.design, options: ExtractionOptions())
-    try writeCountTable(counted, reads: false, to: path("counts.tsv"))
-    let summary = CountSummaryTable(counted)
-    try summary.write(path: path("count_summary.tsv"))
-    log(summary.aligned)
-    let same = try readAllBytes(path: path("counts.tsv")) == readAllBytes(path: path("sim/counts.tsv"))
-    log(same ? "counts from the reads equal the simulated counts" : "warning: counts from the reads differ from the simulated counts")
-
-    log("== ddg → \(path("ddg.tsv"))")
-    let counts = try CountTable.read(path: path("counts.tsv"))
-    let ddg = try estimateDDG(counts, bound: ["bound"], reference: ["input"], file: path("counts.tsv"))
-    try writeDDG(ddg, table: counts, countColumns: ["bound", "input"], to: path("ddg.tsv"))
-
-    var models: [String] = []
-    for features in [FeatureSet.mono, .nn, .di] {
-        log("== fit linear \(features.rawValue) → \(path("\(features.rawValue).json"))")
-        var fit = LinearFitRequest(table: path("ddg.tsv"))
-        fit.features = features
-        fit.truth = path("sim/truth.tsv")
-        fit.seed = r.seed
-        fit.design = r.design
-        fit.betseqVersion = r.betseqVersion
-        fit.command = r.command
-        let outcome = try fitLinearModel(fit)
-        try outcome.file.write(path: path("\(features.rawValue).json"))
-        models.append(path("\(features.rawValue).json"))
-    }
-
-    log("== fit nn (\(r.network.likelihood.rawValue)) → \(path("network.model"))")
-    var nn = NeuralFitRequest(table: r.network.likelihood == .ratio ? path("ddg.tsv") : path("counts.tsv"))
-    if r.network.likelihood != .ratio { nn.counts = ("bound", "input") }
-    nn.options = r.network
-    nn.options.seed = r.seed
-    nn.options.threads = r.threads
-    nn.truth = path("sim/truth.tsv")
-    nn.betseqVersion = r.betseqVersion
-    nn.command = r.command
-    let network = try fitNeuralModel(nn, log: log)
-    try network.network.save(path: path("network.model"), metadata: network.metadata)
-    models.append(path("network.model"))
-
-    var inputs = BindingReportInputs(ddg: path("ddg.tsv"), counts: path("counts.tsv"), models: models, truth: path("sim/truth.tsv"))
+    let sheet = try SampleSheet.read(path: (sim as NSString).appendingPathComponent(SimulatedExperiment.sheetName))
+    guard let experiment = sheet.experiments.first else { throw BETSeqError(.malformedTable, file: sheet.path, "no experiment") }
+    var settings = StepSettings()
+    settings.seed = r.seed
+    settings.threads = r.threads
+    settings.betseqVersion = r.betseqVersion
+    settings.command = r.command
+    settings.truth = try TruthTable.read(path: (sim as NSString).appendingPathComponent(SimulatedExperiment.truthName))
     if !r.sweepDepths.isEmpty {
-        log("== simulate sweep → \(path("sweep.tsv"))")
-        _ = try writeSweep(r.sweepRequest, table: path("sweep.tsv"), chart: path("sweep.svg"))
-        inputs.sweep = path("sweep.tsv")
+        let table = (r.out as NSString).appendingPathComponent(PipelineRequest.sweepTable)
+        log("== simulate sweep → \(table)")
+        _ = try writeSweep(r.sweepRequest, table: table, chart: (r.out as NSString).appendingPathComponent(PipelineRequest.sweepChart))
+        settings.sweep = table
     }
-
-    log("== report → \(path("report.html"))")
-    inputs.threads = r.threads
-    try writeBindingReport(inputs, html: path("report.html"), json: reportJSONPath(forHTML: path("report.html")), log: log)
-    return path("report.html")
+    var network = r.network
+    network.seed = r.seed
+    network.threads = r.threads
+    let files = ExperimentFiles(folder: r.out)
+    try runExperiment(experiment, files: files, network: network, settings: settings, log: log)
+    let same = try readAllBytes(path: files.counts) == readAllBytes(path: (sim as NSString).appendingPathComponent(SimulatedExperiment.countsName))
+    log(same ? "counts from the reads equal the simulated counts" : "warning: counts from the reads differ from the simulated counts")
+    return files.report
 }

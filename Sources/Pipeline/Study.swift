@@ -23,38 +23,67 @@ public struct StudyRequest: Sendable {
     }
 }
 
-/// The files of one experiment's folder, `<out>/<experiment>/`.
+/// The files of a study's folder: one folder per experiment and the summary across them.
+public struct StudyFiles: Sendable {
+    public static let summaryHTMLName = "summary.html", summaryJSONName = "summary.json"
+    public var folder: String
+    public init(folder: String) { self.folder = folder }
+    public func experiment(_ name: String) -> ExperimentFiles { ExperimentFiles(folder: (folder as NSString).appendingPathComponent(name)) }
+    public var summaryHTML: String { (folder as NSString).appendingPathComponent(Self.summaryHTMLName) }
+    public var summaryJSON: String { (folder as NSString).appendingPathComponent(Self.summaryJSONName) }
+}
+
+/// The files of one experiment's folder, `<out>/<experiment>/` (and of `betseq pipeline`'s folder):
+/// the one place their names are spelled.
 public struct ExperimentFiles: Sendable {
+    public static let countsName = "counts.tsv", countSummaryName = "count_summary.tsv", ddgName = "ddg.tsv"
+    public static let networkName = "network.model", reportName = "report.html"
+    public static func linearName(_ f: FeatureSet) -> String { "\(f.rawValue).json" }
+    public static var reportJSONName: String { reportJSONPath(forHTML: reportName) ?? "report.json" }
+    /// Every file an experiment's steps write.
+    public static var names: [String] {
+        [countsName, countSummaryName, ddgName] + FeatureSet.allCases.map(linearName) + [networkName, reportName, reportJSONName]
+    }
+
     public var folder: String
     public init(folder: String) { self.folder = folder }
     func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
-    public var counts: String { path("counts.tsv") }
-    public var countSummary: String { path("count_summary.tsv") }
-    public var ddg: String { path("ddg.tsv") }
-    public func linear(_ f: FeatureSet) -> String { path("\(f.rawValue).json") }
-    public var network: String { path("network.model") }
-    public var report: String { path("report.html") }
-    public var reportJSON: String { path("report.json") }
-    public static let names = ["counts.tsv", "count_summary.tsv", "ddg.tsv", "mono.json", "nn.json", "di.json",
-                               "network.model", "report.html", "report.json"]
+    public var counts: String { path(Self.countsName) }
+    public var countSummary: String { path(Self.countSummaryName) }
+    public var ddg: String { path(Self.ddgName) }
+    public func linear(_ f: FeatureSet) -> String { path(Self.linearName(f)) }
+    public var network: String { path(Self.networkName) }
+    public var report: String { path(Self.reportName) }
+    public var reportJSON: String { path(Self.reportJSONName) }
 }
 
-extension SampleSheet {
-    /// The sheet as plain values for JSON (`betseq run plan`, read by the Snakemake workflow).
-    public var plan: [String: Any] {
-        ["sheet": path, "experiments": experiments.map { e -> [String: Any] in
-            ["name": e.name, "protein": e.protein, "design": e.design.template, "reference": e.reference.rawValue,
-             "replicates": e.replicates, "bound_columns": e.boundColumns, "reference_columns": e.referenceColumns,
-             "samples": e.samples.map { ["column": $0.column, "fraction": $0.fraction.rawValue, "replicate": $0.replicate, "files": $0.files] }]
-        }]
+/// Reads a study's sample sheet (`SampleSheet.read`) and checks what a study adds: no experiment
+/// may be named like the summary files beside the experiment folders.
+public func readStudySheet(path: String) throws -> SampleSheet {
+    let sheet = try SampleSheet.read(path: path)
+    for e in sheet.experiments where [StudyFiles.summaryHTMLName, StudyFiles.summaryJSONName].contains(e.name) {
+        throw BETSeqError(.malformedTable, file: path, line: e.line, "experiment '\(e.name)': the name of the study's summary file; choose another")
     }
+    return sheet
 }
 
-extension SampleSheet.Experiment {
-    /// Count columns: `<fraction>_<replicate>`, replicate by replicate.
-    public var countColumns: [String] { samples.map(\.column) }
-    public var boundColumns: [String] { replicates.map { "bound_\($0)" } }
-    public var referenceColumns: [String] { replicates.map { "\(reference.rawValue)_\($0)" } }
+/// `betseq run plan`: checks a sheet and writes its plan as JSON (`-`: standard output).
+public func writeStudyPlan(sheet: String, path: String) throws {
+    try StudyPlan(readStudySheet(path: sheet)).write(path: path)
+}
+
+/// What every step of an experiment shares besides its files.
+public struct StepSettings: Sendable {
+    public var seed: UInt64 = 1
+    public var threads = 2
+    public var betseqVersion = ""
+    /// What model files record as their command: `<command> (fit linear mono)`, `<command> (fit nn)`.
+    public var command = "betseq run"
+    /// A simulation's truth: fits are scored against it and the report shows it.
+    public var truth: TrueLandscape?
+    /// A depth sweep (`sweep.tsv`) for the report.
+    public var sweep: String?
+    public init() {}
 }
 
 /// Step 1: every sample's lanes counted into one table (UMIs de-duplicated across lanes) and its
@@ -63,7 +92,7 @@ public func countExperiment(_ e: SampleSheet.Experiment, files: ExperimentFiles,
                             progress: ((String, String, Int, Int64, Int64?) -> Void)? = nil) throws -> CountSummaryTable {
     let specs = e.samples.map { SampleSpec(name: $0.column, files: $0.files) }
     let counted = try countSamples(specs, design: e.design, options: ExtractionOptions(), progress: progress)
-    try writeCountTable(counted, reads: false, to: files.counts)
+    try CountTable.write(counted, reads: false, path: files.counts)
     let summary = CountSummaryTable(counted)
     try summary.write(path: files.countSummary)
     return summary
@@ -73,46 +102,83 @@ public func countExperiment(_ e: SampleSheet.Experiment, files: ExperimentFiles,
 public func estimateExperimentDDG(_ e: SampleSheet.Experiment, files: ExperimentFiles) throws -> DDGResult {
     let table = try CountTable.read(path: files.counts)
     let result = try estimateDDG(table, bound: e.boundColumns, reference: e.referenceColumns, file: files.counts)
-    try writeDDG(result, table: table, countColumns: e.boundColumns + e.referenceColumns, replicateNames: e.replicates, to: files.ddg)
+    try DDGTable(result, counts: table, countColumns: e.boundColumns + e.referenceColumns, replicateNames: e.replicates, file: files.ddg)
+        .write(path: files.ddg)
     return result
 }
 
 /// Step 3: the mononucleotide, nearest-neighbour and all-dinucleotide fits to the measured ΔΔG.
-public func fitExperimentLinear(_ e: SampleSheet.Experiment, files: ExperimentFiles, features: FeatureSet, seed: UInt64,
-                                version: String) throws -> LinearFitOutcome {
+public func fitExperimentLinear(_ e: SampleSheet.Experiment, files: ExperimentFiles, features: FeatureSet,
+                                settings: StepSettings) throws -> LinearFitOutcome {
     var fit = LinearFitRequest(table: files.ddg)
     fit.features = features
-    fit.seed = seed
+    fit.seed = settings.seed
     fit.design = e.design
-    fit.betseqVersion = version
-    fit.command = "betseq run (fit linear \(features.rawValue))"
+    fit.truth = settings.truth
+    fit.betseqVersion = settings.betseqVersion
+    fit.command = "\(settings.command) (fit linear \(features.rawValue))"
     let outcome = try fitLinearModel(fit)
     try outcome.file.write(path: files.linear(features))
     return outcome
 }
 
-/// Step 4: the network, trained on the counts of all replicates (pooled per sequence).
+/// Step 4: the network, trained on the counts of all replicates (pooled per sequence), or on the
+/// measured ΔΔG with the ratio likelihood.
 public func fitExperimentNetwork(_ e: SampleSheet.Experiment, files: ExperimentFiles, options: NeuralOptions,
-                                 version: String, log: (String) -> Void) throws -> NeuralFitOutcome {
+                                 settings: StepSettings, log: (String) -> Void) throws -> NeuralFitOutcome {
     var nn = NeuralFitRequest(table: options.likelihood == .ratio ? files.ddg : files.counts)
     if options.likelihood != .ratio {
         nn.counts = (e.boundColumns.joined(separator: ","), e.referenceColumns.joined(separator: ","))
     }
     nn.options = options
-    nn.betseqVersion = version
-    nn.command = "betseq run (fit nn)"
+    nn.truth = settings.truth
+    nn.betseqVersion = settings.betseqVersion
+    nn.command = "\(settings.command) (fit nn)"
     let outcome = try fitNeuralModel(nn, log: log)
     try outcome.network.save(path: files.network, metadata: outcome.metadata)
     return outcome
 }
 
 /// Step 5: the experiment's report, as `betseq report` writes it.
-public func reportExperiment(_ e: SampleSheet.Experiment, files: ExperimentFiles, threads: Int, log: (String) -> Void) throws {
+public func reportExperiment(_ e: SampleSheet.Experiment, files: ExperimentFiles, settings: StepSettings,
+                             log: (String) -> Void) throws {
     var inputs = BindingReportInputs(ddg: files.ddg, counts: files.counts,
-                                     models: FeatureSet.allCases.map { files.linear($0) } + [files.network])
+                                     models: FeatureSet.allCases.map { files.linear($0) } + [files.network],
+                                     truth: settings.truth, sweep: settings.sweep)
     inputs.title = "\(e.protein) (\(e.name))"
-    inputs.threads = threads
+    inputs.threads = settings.threads
     try writeBindingReport(inputs, html: files.report, json: files.reportJSON, log: log)
+}
+
+/// Every step of one experiment, in its folder (created if missing): count → ΔΔG → mono, nn, di →
+/// network → report. `betseq run` calls this for each experiment of a sheet, `betseq pipeline` for
+/// its simulated one.
+public func runExperiment(_ e: SampleSheet.Experiment, files: ExperimentFiles, network: NeuralOptions, settings: StepSettings,
+                          log: @escaping (String) -> Void, progress: ((String, String, Int, Int64, Int64?) -> Void)? = nil) throws {
+    try makeDirectory(files.folder)
+    log("== \(e.name): count \(e.samples.count) samples (\(e.samples.reduce(0) { $0 + $1.files.count }) files) → \(files.counts)")
+    log(try countExperiment(e, files: files, progress: progress).aligned)
+    log("== \(e.name): ddg (\(e.replicates.count) replicates) → \(files.ddg)")
+    _ = try estimateExperimentDDG(e, files: files)
+    for features in FeatureSet.allCases {
+        log("== \(e.name): fit linear \(features.rawValue) → \(files.linear(features))")
+        _ = try fitExperimentLinear(e, files: files, features: features, settings: settings)
+    }
+    log("== \(e.name): fit nn (\(network.likelihood.rawValue)) → \(files.network)")
+    _ = try fitExperimentNetwork(e, files: files, options: network, settings: settings, log: log)
+    log("== \(e.name): report → \(files.report)")
+    try reportExperiment(e, files: files, settings: settings, log: log)
+}
+
+/// Throws unless every file a sheet lists can be read.
+func checkReadable(_ sheet: SampleSheet) throws {
+    for e in sheet.experiments {
+        for s in e.samples {
+            for f in s.files where access(f, R_OK) != 0 {
+                throw BETSeqError(.cannotOpen, file: f, "cannot read (\(String(cString: strerror(errno)))); listed in \(sheet.path)")
+            }
+        }
+    }
 }
 
 /// `betseq run`: every experiment of the sheet through count → ΔΔG → mono, nn, di → network →
@@ -126,31 +192,17 @@ public func runStudy(_ r: StudyRequest, log: @escaping (String) -> Void,
     options.seed = r.seed
     options.threads = r.threads
     try options.validate()
-    let sheet = try SampleSheet.read(path: r.sheet)
-    for e in sheet.experiments {
-        for s in e.samples {
-            for f in s.files where access(f, R_OK) != 0 {
-                throw BETSeqError(.cannotOpen, file: f, "cannot read (\(String(cString: strerror(errno)))); listed in \(r.sheet)")
-            }
-        }
-    }
+    let sheet = try readStudySheet(path: r.sheet)
+    try checkReadable(sheet)
+    var settings = StepSettings()
+    settings.seed = r.seed
+    settings.threads = r.threads
+    settings.betseqVersion = r.betseqVersion
+    let files = StudyFiles(folder: r.out)
     try makeDirectory(r.out)
     for e in sheet.experiments {
-        let files = ExperimentFiles(folder: (r.out as NSString).appendingPathComponent(e.name))
-        try makeDirectory(files.folder)
-        log("== \(e.name): count \(e.samples.count) samples (\(e.samples.reduce(0) { $0 + $1.files.count }) files) → \(files.counts)")
-        log(try countExperiment(e, files: files, progress: progress).aligned)
-        log("== \(e.name): ddg (\(e.replicates.count) replicates) → \(files.ddg)")
-        _ = try estimateExperimentDDG(e, files: files)
-        for features in FeatureSet.allCases {
-            log("== \(e.name): fit linear \(features.rawValue) → \(files.linear(features))")
-            _ = try fitExperimentLinear(e, files: files, features: features, seed: r.seed, version: r.betseqVersion)
-        }
-        log("== \(e.name): fit nn (\(options.likelihood.rawValue)) → \(files.network)")
-        _ = try fitExperimentNetwork(e, files: files, options: options, version: r.betseqVersion, log: log)
-        log("== \(e.name): report → \(files.report)")
-        try reportExperiment(e, files: files, threads: r.threads, log: log)
+        try runExperiment(e, files: files.experiment(e.name), network: options, settings: settings, log: log, progress: progress)
     }
-    log("== summary → \((r.out as NSString).appendingPathComponent("summary.html"))")
+    log("== summary → \(files.summaryHTML)")
     return try writeStudySummary(sheet: sheet, out: r.out, threads: r.threads, log: log)
 }

@@ -289,8 +289,9 @@ public func energyLogo(title: String, matrix: [[Double]], positionLabels: [Strin
     svg.rect(x: 0, y: 0, width: width, height: height, fill: "white")
     svg.text(title, x: width / 2, y: 18, size: 14, anchor: "middle")
     let centred = matrix.map { row -> [Double] in
-        let mean = row.reduce(0, +) / Double(max(1, row.count))
-        return row.map { $0 - mean }
+        var r = row
+        centre(&r)
+        return r
     }
     let up = centred.map { $0.filter { $0 < 0 }.reduce(0, -) }, down = centred.map { $0.filter { $0 > 0 }.reduce(0, +) }
     let extent = max(up.max() ?? 0, down.max() ?? 0, 1e-6) * 1.05

@@ -1,46 +1,28 @@
 import Foundation
+import IO
 
-/// An HTML page and its JSON summary, built together: every number the page shows goes through
-/// `number`/`count`, which records it in the summary under a key path and returns the marked-up
-/// text. The page's numbers therefore equal the summary's (at the shown precision), and a reader
-/// can find any number in the JSON by the `data-k` path on its element.
+/// An HTML page whose numbers come from a typed, Codable result (its JSON summary, written beside
+/// it by `writeReport`). Every number the page shows goes through `number`/`count`, which mark it
+/// with the JSON path of its value (`data-k`), so a reader can find any number in the JSON; a test
+/// checks that every marked number equals the JSON's at the shown precision.
 public struct ReportDocument {
     private var parts: [String] = []
-    private var summary: [String: Any] = [:]
     public let title: String
 
     public init(title: String) { self.title = title }
 
     // MARK: Numbers
 
-    /// A number shown with `digits` decimals (non-finite: "n/a", recorded as null).
-    public mutating func number(_ path: [String], _ value: Double, digits: Int = 3) -> String {
-        record(path, value.isFinite ? value : NSNull())
+    /// A number shown with `digits` decimals (non-finite: "n/a", which the JSON holds as null).
+    public func number(_ path: [String], _ value: Double, digits: Int = 3) -> String {
         var text = value.isFinite ? String(format: "%.\(digits)f", value) : "n/a"
         if text.hasPrefix("-"), text.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) { text.removeFirst() }  // no "-0.00"
         return "<span class=\"n\" data-k=\"\(escapeXML(path.joined(separator: "/")))\" data-d=\"\(digits)\">\(text)</span>"
     }
 
     /// An integer, grouped by thousands with commas.
-    public mutating func count(_ path: [String], _ value: Int) -> String {
-        record(path, value)
-        return "<span class=\"n\" data-k=\"\(escapeXML(path.joined(separator: "/")))\" data-d=\"0\">\(grouped(value))</span>"
-    }
-
-    /// Stores a value (a number, string, array or dictionary) in the summary without showing it.
-    public mutating func record(_ path: [String], _ value: Any) {
-        summary = Self.setting(summary, path[...], value)
-    }
-
-    private static func setting(_ node: [String: Any], _ path: ArraySlice<String>, _ value: Any) -> [String: Any] {
-        guard let head = path.first else { return node }
-        var node = node
-        if path.count == 1 {
-            node[head] = value
-        } else {
-            node[head] = setting(node[head] as? [String: Any] ?? [:], path.dropFirst(), value)
-        }
-        return node
+    public func count(_ path: [String], _ value: Int) -> String {
+        "<span class=\"n\" data-k=\"\(escapeXML(path.joined(separator: "/")))\" data-d=\"0\">\(grouped(value))</span>"
     }
 
     // MARK: Content
@@ -115,12 +97,52 @@ public struct ReportDocument {
 
         """
     }
+}
 
-    /// The summary as pretty-printed JSON with sorted keys.
-    public func summaryJSON() throws -> Data {
-        var data = try JSONSerialization.data(withJSONObject: summary, options: [.prettyPrinted, .sortedKeys])
-        data.append(10)
-        return data
+/// The one writer of report pages: the HTML and, beside it, the JSON of the result it was drawn
+/// from (pretty-printed, sorted keys, `/` escaped as reports have always written it); both files
+/// appear together or not at all. `json` nil writes the page alone.
+public func writeReport<Result: Encodable>(html: String, result: Result, htmlPath: String, jsonPath: String?) throws {
+    let data = try JSONFile.encode(result, escapingSlashes: true)
+    let page = try OutputFile(path: htmlPath), numbers = try jsonPath.map { try OutputFile(path: $0) }
+    try Array(html.utf8).withUnsafeBytes { try page.write($0) }
+    try data.withUnsafeBytes { try numbers?.write($0) }
+    try page.finish()
+    try numbers?.finish()
+}
+
+/// The JSON path beside a report page: `report.html` → `report.json`; none beside standard output.
+public func reportJSONPath(forHTML path: String) -> String? {
+    path == "-" ? nil : (path.hasSuffix(".html") ? String(path.dropLast(5)) : path) + ".json"
+}
+
+/// A number of a report's JSON: finite values as numbers, anything else as null (shown as "n/a").
+@propertyWrapper
+public struct ReportNumber: Codable, Sendable, Equatable {
+    public var wrappedValue: Double
+    public init(wrappedValue: Double) { self.wrappedValue = wrappedValue }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if wrappedValue.isFinite { try c.encode(wrappedValue) } else { try c.encodeNil() }
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? .nan : try c.decode(Double.self)
+    }
+}
+
+/// An optional value of a report's JSON written as null when absent (the key is always there).
+@propertyWrapper
+public struct NullWhenAbsent<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    public var wrappedValue: Value?
+    public init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        if let wrappedValue { try c.encode(wrappedValue) } else { try c.encodeNil() }
+    }
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        wrappedValue = c.decodeNil() ? nil : try c.decode(Value.self)
     }
 }
 

@@ -59,24 +59,57 @@ public func countSamples(_ samples: [SampleSpec], design: DesignTemplate, option
     }
 }
 
-/// The per-sample summary of a count run: metrics as rows, samples as columns (`metric` then one
-/// column per sample), as TSV that pandas and R read, or aligned for people.
+/// A row of `count_summary.tsv`: what happened to a sample's reads.
+public enum CountMetric: Hashable, Sendable {
+    case reads, counted, duplicates, distinctUMIs
+    case rejected(Rejection)
+
+    /// Every metric, in the order of the file's rows.
+    public static let allCases: [CountMetric] = [.reads, .counted, .duplicates, .distinctUMIs] + Rejection.allCases.map { .rejected($0) }
+
+    /// The row's name in the file.
+    public var key: String {
+        switch self {
+        case .reads: return "reads"
+        case .counted: return "counted"
+        case .duplicates: return "duplicates"
+        case .distinctUMIs: return "distinct_umis"
+        case .rejected(let reason): return "rejected_\(reason.key)"
+        }
+    }
+
+    public init?(key: String) {
+        guard let metric = Self.allCases.first(where: { $0.key == key }) else { return nil }
+        self = metric
+    }
+
+    public func value(in summary: CountSummary) -> Int {
+        switch self {
+        case .reads: return summary.reads
+        case .counted: return summary.accepted
+        case .duplicates: return summary.duplicates
+        case .distinctUMIs: return summary.distinct
+        case .rejected(let reason): return summary.rejected(reason)
+        }
+    }
+}
+
+/// `count_summary.tsv`, the per-sample summary of a count run: metrics as rows, samples as columns
+/// (`metric` then one column per sample), as TSV that pandas and R read, or aligned for people.
+/// This type is the file's one reader and writer.
 public struct CountSummaryTable: Sendable, Equatable {
-    public var rows: [[String]]
+    public var samples: [String]
+    /// Per metric, one value per sample.
+    public var values: [CountMetric: [Int]]
 
     public init(_ counted: [(name: String, counter: SampleCounter)]) {
-        var rows = [["metric"] + counted.map(\.name)]
-        func row(_ label: String, _ value: (CountSummary) -> Int) {
-            rows.append([label] + counted.map { "\(value($0.counter.summary))" })
-        }
-        row("reads") { $0.reads }
-        row("counted") { $0.accepted }
-        row("duplicates") { $0.duplicates }
-        row("distinct_umis") { $0.distinct }
-        for reason in Rejection.allCases {
-            row("rejected_\(reason.key)") { $0.rejected(reason) }
-        }
-        self.rows = rows
+        samples = counted.map(\.name)
+        values = Dictionary(uniqueKeysWithValues: CountMetric.allCases.map { m in (m, counted.map { m.value(in: $0.counter.summary) }) })
+    }
+
+    /// The file's cells, header first.
+    var rows: [[String]] {
+        [["metric"] + samples] + CountMetric.allCases.map { m in [m.key] + (values[m] ?? []).map(String.init) }
     }
 
     public func write(path: String) throws {
@@ -85,34 +118,48 @@ public struct CountSummaryTable: Sendable, Equatable {
         try text.finish()
     }
 
-    /// Reads a summary `write` wrote (every value a non-negative integer).
+    /// Reads a summary `write` wrote: every metric once, every value a non-negative integer.
     public static func read(path: String) throws -> CountSummaryTable {
         let text = String(decoding: try readAllBytes(path: path), as: UTF8.self)
         let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
         guard let header = rows.first, header.first == "metric", header.count >= 2 else {
             throw BETSeqError(.malformedTable, file: path, line: 1, "expected a count summary: 'metric' and one column per sample")
         }
+        var table = CountSummaryTable(samples: Array(header.dropFirst()), values: [:])
         for (n, row) in rows.enumerated().dropFirst() {
-            guard row.count == header.count, row.dropFirst().allSatisfy({ Int($0).map { $0 >= 0 } ?? false }) else {
+            let counts = row.dropFirst().compactMap { Int($0) }.filter { $0 >= 0 }
+            guard row.count == header.count, counts.count == header.count - 1 else {
                 throw BETSeqError(.malformedTable, file: path, line: n + 1, "expected \(header.count) fields: a metric and non-negative counts")
             }
+            guard let metric = CountMetric(key: row[0]), table.values[metric] == nil else {
+                throw BETSeqError(.malformedTable, file: path, line: n + 1,
+                                  "metric '\(row[0])': expected each of \(CountMetric.allCases.map(\.key).joined(separator: ", ")) once")
+            }
+            table.values[metric] = counts
         }
-        return CountSummaryTable(rows: rows)
+        if let missing = CountMetric.allCases.first(where: { table.values[$0] == nil }) {
+            throw BETSeqError(.malformedTable, file: path, "no row '\(missing.key)'")
+        }
+        return table
     }
 
-    init(rows: [[String]]) { self.rows = rows }
-
-    /// Sample names, in column order.
-    public var samples: [String] { Array(rows.first?.dropFirst() ?? []) }
-
-    /// A metric (`reads`, `counted`, `duplicates`, `distinct_umis`, `rejected_<reason>`) of one sample.
-    public func value(_ metric: String, sample: String) -> Int? {
-        guard let c = rows.first?.firstIndex(of: sample), let row = rows.first(where: { $0.first == metric }) else { return nil }
-        return Int(row[c])
+    init(samples: [String], values: [CountMetric: [Int]]) {
+        self.samples = samples
+        self.values = values
     }
+
+    /// A metric of one sample.
+    public func value(_ metric: CountMetric, sample: String) -> Int? {
+        guard let c = samples.firstIndex(of: sample) else { return nil }
+        return values[metric]?[c]
+    }
+
+    /// A metric summed over every sample.
+    public func total(_ metric: CountMetric) -> Int { (values[metric] ?? []).reduce(0, +) }
 
     /// Columns padded to a common width (names left-aligned, numbers right-aligned).
     public var aligned: String {
+        let rows = rows
         let widths = (0..<(rows.first?.count ?? 0)).map { c in rows.map { $0[c].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { c, cell in

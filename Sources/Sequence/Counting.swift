@@ -262,28 +262,16 @@ private func allocateZeroedPages(_ bytes: Int) -> UnsafeMutablePointer<UInt64>? 
     return p.assumingMemoryBound(to: UInt64.self)
 }
 
-/// Writes the counts of several samples as TSV: `sequence`, then one column per sample, one row
-/// per sequence seen in any sample, sorted by sequence.
-public func writeCountTable(_ samples: [(name: String, counter: SampleCounter)], reads: Bool, to path: String) throws {
-    guard let first = samples.first?.counter else {
-        throw BETSeqError(.invalidOption, file: path, "no samples to write")
-    }
-    let length = first.design.variableLength
-    let text = try TextWriter(path: path)
-    try text.write("sequence")
-    for s in samples { try text.write(byte: 9); try text.write(s.name) }
-    try text.write(byte: 10)
-
-    let keys = SampleCounter.observedKeys(samples.map(\.counter))
-    var bases = [UInt8](repeating: 0, count: length)
-    for key in keys {
-        spell(key, length: length, into: &bases)
-        try bases.withUnsafeBufferPointer { try text.write(bytes: $0) }
-        for s in samples {
-            try text.write(byte: 9)
-            try text.write(s.counter.count(of: key, reads: reads))
+extension CountTable {
+    /// Writes the counts of several samples: one row per sequence seen in any sample, sorted by
+    /// sequence; distinct UMIs per sequence, or reads with `reads`.
+    public static func write(_ samples: [(name: String, counter: SampleCounter)], reads: Bool, path: String) throws {
+        guard let first = samples.first?.counter else {
+            throw BETSeqError(.invalidOption, file: path, "no samples to write")
         }
-        try text.write(byte: 10)
+        let keys = SampleCounter.observedKeys(samples.map(\.counter))
+        try write(path: path, samples: samples.map(\.name), length: first.design.variableLength, keys: keys) { row, s in
+            samples[s].counter.count(of: keys[row], reads: reads)
+        }
     }
-    try text.finish()
 }

@@ -71,30 +71,6 @@ public func encodeBases<S: StringProtocol>(_ s: S) -> UInt64? {
     return key
 }
 
-/// Writes FASTQ (or FASTA when no quality is given) records.
-public final class SequenceWriter {
-    private let text: TextWriter
-
-    public init(path: String, gzipLevel: Int32 = 6) throws {
-        text = TextWriter(try openOutput(path, gzipLevel: gzipLevel))
-    }
-
-    public func write(header: String, sequence: String, quality: String?) throws {
-        try text.write(byte: UInt8(ascii: quality == nil ? ">" : "@"))
-        try text.write(header)
-        try text.write(byte: 10)
-        try text.write(sequence)
-        try text.write(byte: 10)
-        if let quality {
-            try text.write("+\n")
-            try text.write(quality)
-            try text.write(byte: 10)
-        }
-    }
-
-    public func finish() throws { try text.finish() }
-}
-
 /// Writes 2-bit sequence keys (A=0 … T=3, first base most significant) as text quickly: each half
 /// of the sequence is looked up in a table.
 public struct SequenceSpeller: Sendable {

@@ -18,20 +18,13 @@ public struct Landscape: Sendable {
         self.length = length
         self.ddg = ddg
         self.origin = origin
-        centre()
+        Learn.centre(&self.ddg)
     }
 
     public var count: Int { ddg.count }
 
     /// Sample standard deviation of ΔΔG over the library (kcal/mol).
     public var standardDeviation: Double { Learn.standardDeviation(ddg) }
-
-    private mutating func centre() {
-        var sum = 0.0
-        for v in ddg { sum += v }
-        let mean = sum / Double(ddg.count)
-        for i in ddg.indices { ddg[i] -= mean }
-    }
 
     /// The published simulation: independent ΔΔG ~ Normal(0, σ = range/6) per sequence, i.e. 99.7 %
     /// of sequences within `range`.

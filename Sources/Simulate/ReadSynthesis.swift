@@ -147,7 +147,7 @@ public final class ReadSynthesizer {
                            progress: ((Int, Int) -> Void)? = nil) throws {
         let rng = RandomSource(seed: seed, stream: stream)
         let keys = readKeys(fraction, rng: rng)
-        let lanes = try paths.map { TextWriter(try openOutput($0, fast: true)) }
+        let lanes = try paths.map { try SequenceWriter(path: $0, fast: true) }
         let length = layout.count
         let variable = design.variableOffsets
         let umi = design.umiOffsets
@@ -172,7 +172,7 @@ public final class ReadSynthesizer {
             }
             qualityCut[qualityCut.count - 1] = 1 << 32
         }
-        let header = Array("@\(fraction.name):".utf8)
+        let prefix = Array("\(fraction.name):".utf8)
         for (n, key) in keys.enumerated() {
             let out = lanes[n % lanes.count]
             var v = key >> UInt64(umiBits)
@@ -198,15 +198,7 @@ public final class ReadSynthesizer {
                     }
                 }
             }
-            try header.withUnsafeBufferPointer { try out.write(bytes: $0) }
-            try out.write(n + 1)
-            try out.write(byte: 10)
-            try sequence.withUnsafeBufferPointer { try out.write(bytes: $0) }
-            try out.write(byte: 10)
-            try out.write(byte: UInt8(ascii: "+"))
-            try out.write(byte: 10)
-            try quality.withUnsafeBufferPointer { try out.write(bytes: $0) }
-            try out.write(byte: 10)
+            try out.write(prefix: prefix, number: n + 1, sequence: sequence, quality: quality)
             if errors != nil {
                 // Restore the fixed bases an error may have changed.
                 for i in 0..<length where sequence[i] != layout[i] { sequence[i] = layout[i] }
@@ -227,5 +219,21 @@ func uniform(_ n: Int, _ rng: RandomSource) -> Int {
     while true {
         let r = UInt64(rng.bits32()) << 32 | UInt64(rng.bits32())
         if r < limit { return Int(r % UInt64(n)) }
+    }
+}
+
+extension PhredProfile {
+    /// Parses `Q:FREQUENCY,...`.
+    public static func parse(_ text: String) throws -> PhredProfile {
+        var q: [Int] = [], f: [Double] = []
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: ":")
+            guard parts.count == 2, let quality = Int(parts[0]), let frequency = Double(parts[1]) else {
+                throw BETSeqError(.invalidOption, file: "--phred-profile", "'\(item)' is not Q:FREQUENCY")
+            }
+            q.append(quality)
+            f.append(frequency)
+        }
+        return try PhredProfile(qualities: q, probabilities: f)
     }
 }

@@ -72,30 +72,15 @@ public func simulate(landscape: Landscape, settings: SimulationSettings) throws 
 }
 
 extension SimulationResult {
-    /// `truth.tsv`: every sequence of the library with its true ΔΔG (kcal/mol, mean-centred), the
-    /// equilibrium fraction bound θ and its input abundance relative to the library mean.
+    /// `truth.tsv` (see `TruthTable`).
     public func writeTruth(path: String) throws {
-        let out = try TextWriter(path: path)
-        try out.write("sequence\tddg_true\tfraction_bound\trelative_abundance\n")
-        let speller = SequenceSpeller(length: landscape.length)
-        let n = Double(landscape.count)
-        for i in 0..<landscape.count {
-            try speller.write(i, to: out)
-            try out.write(byte: 9)
-            try out.write(landscape.ddg[i], decimals: 6)
-            try out.write(byte: 9)
-            try out.write(scientific: binding.fractionBound[i], digits: 6)
-            try out.write(byte: 9)
-            try out.write(abundance[i] * n, decimals: 6)
-            try out.write(byte: 10)
-        }
-        try out.finish()
+        try TruthTable.write(landscape, binding: binding, abundance: abundance, path: path)
     }
 
     /// `counts.tsv` exactly as `betseq count` writes it: `sequence` and one column per fraction
     /// (distinct UMIs, or reads with `reads: true`), rows with any count, sorted by sequence.
     public func writeCounts(path: String, reads: Bool) throws {
-        try writeSimulatedCounts(fractions.map { ($0.name, $0.counts(reads: reads)) }, length: landscape.length, path: path)
+        try CountTable.write(path: path, length: landscape.length, speciesColumns: fractions.map { ($0.name, $0.counts(reads: reads)) })
     }
 
     /// Parameters and outcomes, as `simulation.json` records them.
@@ -159,19 +144,13 @@ public struct SimulationMetadata: Codable, Sendable, Equatable {
     public static func read(path: String) throws -> SimulationMetadata { try JSONFile.read(SimulationMetadata.self, path: path) }
 }
 
-/// A count table as `betseq count` writes it from named per-species columns: every sequence with
-/// a count in any column, in key order.
-func writeSimulatedCounts(_ columns: [(name: String, counts: [UInt32])], length: Int, path: String) throws {
-    let out = try TextWriter(path: path)
-    try out.write("sequence" + columns.map { "\t" + $0.name }.joined() + "\n")
-    let speller = SequenceSpeller(length: length)
-    for i in 0..<(1 << (2 * length)) where columns.contains(where: { $0.counts[i] > 0 }) {
-        try speller.write(i, to: out)
-        for c in columns {
-            try out.write(byte: 9)
-            try out.write(Int(c.counts[i]))
+extension CountTable {
+    /// Writes per-species columns (each indexed by key, 4^`length` values): every sequence with a
+    /// count in any column, in key order, as `betseq count` writes them.
+    static func write(path: String, length: Int, speciesColumns columns: [(name: String, counts: [UInt32])]) throws {
+        let keys = (0..<(1 << (2 * length))).filter { i in columns.contains { $0.counts[i] > 0 } }.map { UInt64($0) }
+        try write(path: path, samples: columns.map(\.name), length: length, keys: keys) { row, c in
+            Int(columns[c].counts[Int(keys[row])])
         }
-        try out.write(byte: 10)
     }
-    try out.finish()
 }

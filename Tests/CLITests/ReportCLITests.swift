@@ -59,7 +59,7 @@ import Testing
         }
         // Outside figures, identifiers, citations and column headings, no digit escapes the summary.
         var text = html
-        for pattern in ["<style>[\\s\\S]*?</style>", "<title>[\\s\\S]*?</title>", "<svg[\\s\\S]*?</svg>", "<code>[^<]*</code>",
+        for pattern in ["<style>[\\s\\S]*?</style>", "<title>[\\s\\S]*?</title>", "<h1>[^<]*</h1>", "<svg[\\s\\S]*?</svg>", "<code>[^<]*</code>",
                         "<cite>[^<]*</cite>", "<th>[^<]*</th>", "<span class=\"n\"[^>]*>[^<]*</span>", "<[^>]*>"] {
             text = text.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
         }

@@ -69,19 +69,39 @@ import Testing
         #expect(viridis(.nan) == viridis(0) && diverging(5) == diverging(1))
     }
 
-    @Test func documentRecordsEveryShownNumber() throws {
+    @Test func documentMarksEveryShownNumberWithItsJSONPath() throws {
         var doc = ReportDocument(title: "t <1>")
         let a = doc.number(["models", "di", "r2"], 0.98765, digits: 3)
         let b = doc.count(["data", "rows"], 1_048_576)
         let c = doc.number(["models", "di", "rmse"], .nan)
         #expect(a == "<span class=\"n\" data-k=\"models/di/r2\" data-d=\"3\">0.988</span>")
         #expect(b.hasSuffix(">1,048,576</span>") && c.hasSuffix(">n/a</span>"))
+        #expect(doc.number(["x"], -0.0001, digits: 2).hasSuffix(">0.00</span>"))
         doc.paragraph(a + b + c)
-        let json = try JSONSerialization.jsonObject(with: doc.summaryJSON()) as? [String: Any]
-        let di = (json?["models"] as? [String: Any])?["di"] as? [String: Any]
-        #expect(di?["r2"] as? Double == 0.98765 && di?["rmse"] is NSNull)
-        #expect((json?["data"] as? [String: Any])?["rows"] as? Int == 1_048_576)
         #expect(doc.html.contains("<title>t &lt;1&gt;</title>") && doc.html.contains(a))
         #expect(grouped(-1234) == "-1,234" && grouped(999) == "999" && grouped(0) == "0")
+    }
+
+    /// What a result's JSON holds for the page's "n/a" and absent values, as `writeReport` writes it.
+    @Test func reportResultsWriteNullForNonFiniteAndAbsentValues() throws {
+        struct Result: Codable {
+            @ReportNumber var r2: Double
+            @ReportNumber var rmse: Double
+            @NullWhenAbsent var counts: String?
+            var rows: Int
+            var path: String
+            var omitted: Int?
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let result = Result(r2: 0.98765, rmse: .nan, counts: nil, rows: 3, path: "a/b.tsv", omitted: nil)
+        try writeReport(html: "<p>x</p>", result: result, htmlPath: dir.appendingPathComponent("r.html").path,
+                        jsonPath: reportJSONPath(forHTML: dir.appendingPathComponent("r.html").path))
+        let json = try String(contentsOf: dir.appendingPathComponent("r.json"), encoding: .utf8)
+        #expect(json == "{\n  \"counts\" : null,\n  \"path\" : \"a\\/b.tsv\",\n  \"r2\" : 0.98765,\n  \"rmse\" : null,\n  \"rows\" : 3\n}\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("r.html"), encoding: .utf8) == "<p>x</p>")
+        let back = try JSONDecoder().decode(Result.self, from: Data(json.utf8))
+        #expect(back.r2 == 0.98765 && back.rmse.isNaN && back.counts == nil && back.path == "a/b.tsv")
     }
 }

@@ -278,14 +278,14 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
         a.add(variable: 9, umi: 0); a.add(variable: 9, umi: 0); a.add(variable: 2, umi: 0)
         b.add(variable: 4, umi: 1)
         let path = dir.appendingPathComponent("c.tsv").path
-        try writeCountTable([("input", a), ("bound", b)], reads: false, to: path)
+        try CountTable.write([("input", a), ("bound", b)], reads: false, path: path)
         #expect(try String(contentsOfFile: path, encoding: .utf8) ==
                 "sequence\tinput\tbound\nAAAAAAAAAG\t1\t0\nAAAAAAAACA\t0\t1\nAAAAAAAAGC\t1\t0\n")
         let table = try CountTable.read(path: path)
         #expect(table.samples == ["input", "bound"])
         #expect(table.sequences == ["AAAAAAAAAG", "AAAAAAAACA", "AAAAAAAAGC"])
         #expect(table.counts == [[1, 0, 1], [0, 1, 0]])
-        try writeCountTable([("input", a)], reads: true, to: path)
+        try CountTable.write([("input", a)], reads: true, path: path)
         #expect(try CountTable.read(path: path).counts == [[1, 2]])
     }
 

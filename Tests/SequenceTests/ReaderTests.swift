@@ -241,3 +241,17 @@ import Testing
         #expect(error?.description.contains("record \(delivered + 1)") == true)
     }
 }
+
+/// The kinds Sequence adds to IO's: reads and designs, with the exit statuses they had in IO.
+@Suite struct SequenceErrorKindTests {
+    @Test func kindsMapToExitStatuses() {
+        let expected: [BETSeqError.Kind: Int32] = [
+            .invalidDesign: 64, .missingHeader: 65, .missingPlus: 65, .truncatedRecord: 65,
+            .qualityLength: 65, .qualityCharacter: 65, .invalidBase: 65,
+        ]
+        #expect(Set(expected.keys) == Set(BETSeqError.Kind.sequenceKinds))
+        #expect(Set(BETSeqError.Kind.sequenceKinds).isDisjoint(with: BETSeqError.Kind.generic))
+        for (kind, status) in expected { #expect(BETSeqError(kind, file: "f", "m").exitCode == status, "\(kind)") }
+        #expect(BETSeqError(.invalidBase, file: "r.fq", record: 3, line: 10, "bad base").description == "r.fq: record 3 (line 10): bad base")
+    }
+}

@@ -96,7 +96,7 @@ func scratchDirectory() throws -> String {
                 #expect(counter.summary.reads == f.totalReads && counter.summary.accepted == f.totalReads)
                 counters.append((f.name, counter))
             }
-            try writeCountTable(counters, reads: false, to: "\(dir)/\(name)_back.tsv")
+            try CountTable.write(counters, reads: false, path: "\(dir)/\(name)_back.tsv")
             let simulated = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name).tsv"))
             let counted = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\(name)_back.tsv"))
             #expect(simulated == counted, "\(name): counting the reads does not give the simulated table")

@@ -3,7 +3,7 @@ import Glibc
 #endif
 import FuzzSupport
 import IO
-import Pipeline
+import Sequence
 
 // Sample sheets (`betseq run`, the workflow): any text is a sheet or a BETSeqError naming a line.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -14,7 +14,10 @@ func fuzzSheets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for e in sheet.experiments {
             _ = (e.countColumns, e.boundColumns, e.referenceColumns)
         }
-        _ = sheet.plan
+        _ = try JSONFile.encode(StudyPlan(sheet), escapingSlashes: true)
+        _ = SampleSheet.format(rows: sheet.experiments.flatMap { e in
+            e.samples.flatMap { s in s.files.map { SampleSheet.Row(experiment: e.name, replicate: s.replicate, fraction: s.fraction, fastq: $0) } }
+        })
     }
     return 0
 }

@@ -1,8 +1,8 @@
 import Foundation
 import IO
-@testable import Pipeline
 import Sequence
 import Testing
+import TestSupport
 
 /// Sample sheets (issue 15): lanes grouped into samples, columns named `<fraction>_<replicate>`,
 /// per-experiment settings, and every mistake an error naming the sheet line.
@@ -13,8 +13,14 @@ import Testing
         try SampleSheet.parse(text, path: "sheet.tsv", folder: "runs")
     }
 
-    func error(_ text: String) -> String {
-        do { _ = try parse(text); return "" } catch { return "\(error)" }
+    /// The one-line message of the error a sheet gives; every sheet mistake is a data error.
+    func error(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        guard let e = thrownError({ _ = try parse(text) }) else {
+            Issue.record("no error for \(text.debugDescription)", sourceLocation: sourceLocation)
+            return ""
+        }
+        #expect(e.kind == .malformedTable && e.exitCode == 65, sourceLocation: sourceLocation)
+        return e.description
     }
 
     @Test func lanesReplicatesAndColumns() throws {
@@ -58,8 +64,6 @@ import Testing
         #expect(error(header + "e\t1\tboundd\tb.fq\n") == "sheet.tsv: line 2: fraction 'boundd'; expected input, bound or unbound")
         #expect(error(header + "my exp\t1\tbound\tb.fq\n") ==
                 "sheet.tsv: line 2: experiment 'my exp': use letters, digits, '.', '_' or '-' (it names the output folder)")
-        #expect(error(header + "summary.json\t1\tbound\tb.fq\n") ==
-                "sheet.tsv: line 2: experiment 'summary.json': the name of the study's summary file; choose another")
         #expect(error(header + "e\t../1\tbound\tb.fq\n") ==
                 "sheet.tsv: line 2: replicate '../1': use letters, digits, '.', '_' or '-' (it names count columns)")
         #expect(error(header + "e\t1\tbound\t\n") == "sheet.tsv: line 2: no FASTQ file")
@@ -77,14 +81,37 @@ import Testing
     }
 
     @Test func binarySheetsAreRefused() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-sheet-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("sheet")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("s.tsv").path
-        try Data([0x42, 0, 1, 0xff]).write(to: URL(fileURLWithPath: path))
-        #expect(throws: BETSeqError.self) { try SampleSheet.read(path: path) }
-        do { _ = try SampleSheet.read(path: path) } catch {
-            #expect("\(error)".hasSuffix("a sample sheet is TSV with the header experiment, replicate, fraction, fastq"))
+        let path = try write([0x42, 0, 1, 0xff], to: dir, "s.tsv")
+        expectError(.malformedTable, mentioning: "s.tsv: not a text file; a sample sheet is TSV with the header experiment, replicate, fraction, fastq") {
+            _ = try SampleSheet.read(path: path)
+        }
+    }
+
+    /// What `format(rows:)` writes reads back as the same experiments, and its header names only
+    /// the optional columns some row sets.
+    @Test func writtenSheetsReadBack() throws {
+        let rows = [SampleSheet.Row(experiment: "e", replicate: "1", fraction: .input, fastq: "i_1_L1.fq.gz", design: "NNCACGTGNN", protein: "P 1"),
+                    SampleSheet.Row(experiment: "e", replicate: "1", fraction: .bound, fastq: "b_1_L1.fq.gz", design: "NNCACGTGNN", protein: "P 1"),
+                    SampleSheet.Row(experiment: "e", replicate: "1", fraction: .bound, fastq: "b_1_L2.fq.gz", design: "NNCACGTGNN", protein: "P 1")]
+        let text = SampleSheet.format(rows: rows)
+        #expect(text.hasPrefix("experiment\treplicate\tfraction\tfastq\tdesign\tprotein\ne\t1\tinput\ti_1_L1.fq.gz\tNNCACGTGNN\tP 1\n"))
+        let sheet = try parse(text)
+        #expect(sheet.experiments.count == 1 && sheet.experiments[0].protein == "P 1" && sheet.experiments[0].design.template == "NNCACGTGNN")
+        #expect(sheet.experiments[0].sample(.bound, "1")?.files == ["runs/b_1_L1.fq.gz", "runs/b_1_L2.fq.gz"])
+        #expect(SampleSheet.format(rows: [SampleSheet.Row(experiment: "x", replicate: "2", fraction: .unbound, fastq: "u.fq", reference: .unbound)])
+                == "experiment\treplicate\tfraction\tfastq\treference\nx\t2\tunbound\tu.fq\tunbound\n")
+        #expect(SampleSheet.countColumn(fraction: "bound", replicate: "A") == "bound_A")
+    }
+
+    /// `betseq run plan`'s JSON: the workflow reads these keys.
+    @Test func planHasTheWorkflowsKeys() throws {
+        let sheet = try parse(header + "e\t1\tinput\ti.fq\ne\t1\tbound\tb.fq\n")
+        let json = String(decoding: try JSONFile.encode(StudyPlan(sheet), escapingSlashes: true), as: UTF8.self)
+        for key in ["\"sheet\" : \"sheet.tsv\"", "\"bound_columns\" : [\n        \"bound_1\"", "\"reference_columns\" : [\n        \"input_1\"",
+                    "\"column\" : \"bound_1\"", "\"files\" : [\n            \"runs\\/b.fq\"", "\"design\" : \"", "\"reference\" : \"input\""] {
+            #expect(json.contains(key), "\(key) not in \(json)")
         }
     }
 }
