@@ -158,11 +158,9 @@ public struct EnergyModel: Sendable, Equatable {
     public static func decode(_ data: Data, file: String = "energy model") throws -> EnergyModel {
         let f: File
         do {
-            f = try JSONDecoder().decode(File.self, from: data)
-        } catch let error as DecodingError {
-            throw BETSeqError(.malformedTable, file: file, "not a betseq energy model: \(describe(error))")
-        } catch {
-            throw BETSeqError(.malformedTable, file: file, "not a betseq energy model: \(error)")
+            f = try JSONFile.decode(File.self, from: data, file: file)
+        } catch let error as BETSeqError {
+            throw BETSeqError(error.kind, file: file, "not a betseq energy model: \(error.message)")
         }
         guard f.format == formatName else {
             throw BETSeqError(.malformedTable, file: file, "format '\(f.format)'; expected '\(formatName)'")
@@ -233,12 +231,8 @@ public struct EnergyModel: Sendable, Equatable {
         return model
     }
 
-    /// The JSON form (keys sorted, so the same model always gives the same bytes).
-    public func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return try encoder.encode(file)
-    }
+    /// The JSON form as `write` writes it (keys sorted, so the same model always gives the same bytes).
+    public func encoded() throws -> Data { try JSONFile.encode(file) }
 
     /// The model as its file's keys.
     var file: File {
@@ -252,23 +246,5 @@ public struct EnergyModel: Sendable, Equatable {
     }
 
     /// Writes the JSON form atomically (temporary file, then rename).
-    public func write(path: String) throws {
-        let out = try OutputFile(path: path)
-        var data = try encoded()
-        data.append(10)
-        try data.withUnsafeBytes { try out.write($0) }
-        try out.finish()
-    }
-}
-
-private func describe(_ error: DecodingError) -> String {
-    switch error {
-    case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
-    case .typeMismatch(_, let c), .valueNotFound(_, let c):
-        return "wrong type at '\(c.codingPath.map(\.stringValue).joined(separator: "."))'"
-    case .dataCorrupted(let c):
-        let at = c.codingPath.map(\.stringValue).joined(separator: ".")
-        return at.isEmpty ? "invalid JSON" : "invalid value at '\(at)'"
-    @unknown default: return "unreadable"
-    }
+    public func write(path: String) throws { try JSONFile.write(file, path: path) }
 }

@@ -135,8 +135,7 @@ public func readModelFile(data: Data, file path: String) throws -> ModelFileCont
             throw BETSeqError(.unknownFormat, file: path, "binary data; \(kinds)")
         }
         // Another betseq file (a contact model, a report) is named as such rather than parsed.
-        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let format = object["format"] as? String, format != EnergyModel.formatName {
+        if let format = DDGNetwork.File.formatName(of: data), format != EnergyModel.formatName {
             throw BETSeqError(.unknownFormat, file: path, "a '\(format)' file; \(kinds)")
         }
     }

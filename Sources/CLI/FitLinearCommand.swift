@@ -20,7 +20,7 @@ struct FitLinear: ParsableCommand {
             Coefficients are reported in reference coding (the reference base has 0 at every \
             position; pair tables are 0 on its row and column) or sum-to-zero coding; predictions \
             do not depend on the choice. Metrics (R², Pearson r², RMSE) on held-out rows, and \
-            against --truth (ddg_true) on the held-out rows and the whole library.
+            against --truth (\(TruthTable.Column.ddg)) on the held-out rows and the whole library.
 
             The model JSON is a betseq energy model (readable by 'betseq predict' and 'betseq \
             simulate --landscape') with a linear_model object: features, coding, parameters, \
@@ -33,7 +33,7 @@ struct FitLinear: ParsableCommand {
     @Option(help: "mono, nn or di.")
     var features = FeatureSet.mono
 
-    @Option(help: "Target column (default: ddg, else ddg_true).")
+    @Option(help: "Target column (default: \(DDGTable.Column.ddg), else \(TruthTable.Column.ddg)).")
     var target: String?
 
     @Option(help: "Bound count column: fit straight from a count table (with --reference).")
@@ -69,7 +69,7 @@ struct FitLinear: ParsableCommand {
     @Option(help: "Seed of the row split.")
     var seed: UInt64 = 0
 
-    @Option(help: "truth.tsv from 'betseq simulate' (sequence, ddg_true) to score against.")
+    @Option(help: "truth.tsv from 'betseq simulate' (sequence, \(TruthTable.Column.ddg)) to score against.")
     var truth: String?
 
     @Option(help: "Design template (its variable bases and their neighbours).")

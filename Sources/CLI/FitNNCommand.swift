@@ -34,7 +34,7 @@ struct FitNN: ParsableCommand {
     @Option(help: "Reference (input) count column (count mode); comma-separated replicate columns are pooled.")
     var reference: String?
 
-    @Option(help: "Target column in ratio mode (default: ddg, else ddg_true).")
+    @Option(help: "Target column in ratio mode (default: \(DDGTable.Column.ddg), else \(TruthTable.Column.ddg)).")
     var target: String?
 
     @Flag(help: "Ratio mode without inverse-variance weights.")
@@ -75,7 +75,7 @@ struct FitNN: ParsableCommand {
 
     @OptionGroup var threads: ThreadOptions
 
-    @Option(help: "truth.tsv (ddg_true) to score the trained network against.")
+    @Option(help: "truth.tsv (\(TruthTable.Column.ddg)) to score the trained network against.")
     var truth: String?
 
     @Option(help: "RT in kcal/mol.")

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Count table from 'betseq count' (default: the count columns of the ΔΔG table).")
     var counts: String?
 
-    @Option(help: "truth.tsv of a simulation (column ddg_true).")
+    @Option(help: "truth.tsv of a simulation (column \(TruthTable.Column.ddg)).")
     var truth: String?
 
     @Option(help: "sweep.tsv from 'betseq simulate sweep'.")

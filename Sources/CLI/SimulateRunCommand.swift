@@ -18,7 +18,7 @@ struct SimulateRun: ParsableCommand {
             unbound concentration); --duplicates of the reads are PCR copies; each molecule carries a \
             random UMI when the design has UMI bases.
 
-            Writes OUT/truth.tsv (sequence, ddg_true, fraction_bound, relative_abundance), \
+            Writes OUT/truth.tsv (sequence, \(TruthTable.Column.ddg), \(TruthTable.Column.fractionBound), \(TruthTable.Column.relativeAbundance)), \
             OUT/counts.tsv (as 'betseq count' writes it: distinct UMIs per sequence, or reads with \
             --reads; columns input, bound[, unbound]), OUT/simulation.json, and with --fastq \
             OUT/<fraction>.fastq.gz in the design's layout. Without --errors, 'betseq count' on those \

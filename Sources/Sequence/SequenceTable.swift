@@ -155,20 +155,3 @@ public struct SequenceTable: Sendable {
         return table
     }
 }
-
-extension SequenceTable {
-    /// One column of a sequence table as a full landscape: 4^`length` values indexed by key, NaN for
-    /// sequences the table lacks (how `truth.tsv`'s `ddg_true` is used). `length` is at most 12.
-    public static func landscape(path: String, column: String, length: Int) throws -> [Double] {
-        guard length >= 1, length <= 12 else {
-            throw BETSeqError(.invalidOption, file: path, "a full landscape needs 1 to 12 variable bases, not \(length)")
-        }
-        let table = try read(path: path, required: [column])
-        guard table.length == length else {
-            throw BETSeqError(.malformedTable, file: path, "sequences have \(table.length) bases; expected \(length)")
-        }
-        var landscape = [Double](repeating: .nan, count: 1 << (2 * length))
-        for (k, v) in zip(table.keys, table.column(column) ?? []) { landscape[Int(k)] = v }
-        return landscape
-    }
-}

@@ -3,6 +3,7 @@ import Learn
 import IO
 import Sequence
 import Testing
+import TestSupport
 @testable import Affinity
 
 /// `NNN` + core + `NNN`: positions 3 and 4 (1-based) are not neighbours.
@@ -216,8 +217,7 @@ func plantedModel(_ layout: FeatureLayout, seed: UInt64) -> EnergyModel {
     }
 
     @Test func modelFilesRoundTrip() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-lin-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("lin").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let layout = FeatureLayout(set: .di, design: smallDesign)
         let truth = try plantedModel(layout, seed: 6).landscape()

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 /// Runs the built `betseq` executable the way a user would.
 struct CLIRun {
@@ -35,12 +36,6 @@ func runBetseq(_ args: [String], cwd: URL? = nil, environment: [String: String] 
     p.waitUntilExit()
     return CLIRun(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
                   stderr: String(decoding: e, as: UTF8.self))
-}
-
-func temporaryDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
 }
 
 @Suite struct CLITests {

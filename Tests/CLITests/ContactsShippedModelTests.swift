@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The shipped contact model, eval's long-range figure and training memory on the largest entry.
 @Suite struct ContactsShippedModelTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Bad input found by trying (issue 14): each case a usage or data error with one line, a status
 /// of its kind and no output left behind; outputs never replace what is at their path.

@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 
 @Suite(.serialized) struct ReportCLITests {
     let design = "ATCNNNNCACGTGNNNNCTA..U"

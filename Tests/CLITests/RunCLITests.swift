@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `betseq run` and the commands the workflow calls (issue 15).
 @Suite struct RunCLITests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 @Suite struct SimulateCLITests {
     let design = "UU....ATCNNNNCACGTGNNNNCTA....U"

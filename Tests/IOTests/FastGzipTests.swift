@@ -1,13 +1,13 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import IO
 
 @Suite struct FastGzipTests {
     func readBack(_ path: String) throws -> [UInt8] { try readAllBytes(path: path) }
 
     @Test func isalOutputReadsBackExactly() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-fgz-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("fgz").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // Compressible text with some randomness, written in uneven pieces (3 MB in all).
         var text: [UInt8] = []
@@ -59,7 +59,9 @@ import Testing
     }
 
     @Test func directoriesAreMadeOrRefusedWithTheReason() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-dir-\(UUID().uuidString)").path
+        let root = try temporaryDirectory("dir")
+        let base = root.appendingPathComponent("new").path
+        defer { try? FileManager.default.removeItem(at: root) }
         defer { try? FileManager.default.removeItem(atPath: base) }
         try makeDirectory("\(base)/a/b")
         try makeDirectory("\(base)/a/b")  // existing is fine

@@ -3,6 +3,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 @testable import Report
 
 @Suite struct ChartTests {
@@ -92,8 +93,7 @@ import Testing
             var path: String
             var omitted: Int?
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("report")
         defer { try? FileManager.default.removeItem(at: dir) }
         let result = Result(r2: 0.98765, rmse: .nan, counts: nil, rows: 3, path: "a/b.tsv", omitted: nil)
         try writeReport(html: "<p>x</p>", result: result, htmlPath: dir.appendingPathComponent("r.html").path,

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sequence
 @testable import IO
 
@@ -46,10 +47,10 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
     }
 
     @Test func invalidDesignsAreRejected() {
-        #expect(errorKind { _ = try DesignTemplate("ACGTX") } == .invalidDesign)
-        #expect(errorKind { _ = try DesignTemplate("ACGT...") } == .invalidDesign)
-        #expect(errorKind { _ = try DesignTemplate("NNNN") } == .invalidDesign)
-        #expect(errorKind { _ = try DesignTemplate("A" + String(repeating: "N", count: 20) + String(repeating: "U", count: 13)) } == .invalidDesign)
+        #expect(thrownKind { _ = try DesignTemplate("ACGTX") } == .invalidDesign)
+        #expect(thrownKind { _ = try DesignTemplate("ACGT...") } == .invalidDesign)
+        #expect(thrownKind { _ = try DesignTemplate("NNNN") } == .invalidDesign)
+        #expect(thrownKind { _ = try DesignTemplate("A" + String(repeating: "N", count: 20) + String(repeating: "U", count: 13)) } == .invalidDesign)
     }
 
     @Test func extractsFlankAndUMI() throws {
@@ -171,7 +172,7 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
         #expect(extract(published, read, withLow(start + 23)) == .rejected(.lowBaseQuality))
         #expect(extract(intended, read, withLow(start + 23)) == accepted(flank, umi))
         // The quirk only makes sense for the published design.
-        #expect(errorKind { _ = try ReadExtractor(design: try DesignTemplate("UATCNNNCTA"), options: o) } == .invalidOption)
+        #expect(thrownKind { _ = try ReadExtractor(design: try DesignTemplate("UATCNNNCTA"), options: o) } == .invalidOption)
     }
 
     @Test func ambiguousBasesAreRejected() throws {
@@ -254,7 +255,7 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
     /// own arrays (an independent implementation that never parsed the FASTQ).
     @Test(arguments: ["input", "bound"])
     func fixtureCountsEqualTheGeneratorsExpectedTable(sample: String) throws {
-        let dir = fixturesDir().appendingPathComponent("demo")
+        let dir = fixturesDirectory().appendingPathComponent("demo")
         let counter = SampleCounter(design: .betseq)
         try counter.count(path: dir.appendingPathComponent("\(sample).fastq.gz").path,
                           extractor: try ReadExtractor(design: .betseq))
@@ -272,7 +273,7 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
     }
 
     @Test func countTableWriteAndReadBack() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = SampleCounter(design: .betseq), b = SampleCounter(design: .betseq)
         a.add(variable: 9, umi: 0); a.add(variable: 9, umi: 0); a.add(variable: 2, umi: 0)
@@ -290,12 +291,12 @@ func accepted(_ flank: String, _ umi: String) -> Extraction {
     }
 
     @Test func malformedCountTables() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (i, (text, line)) in [("seq\ta\n", 1), ("sequence\ta\nAC\t1\t2\n", 2), ("sequence\ta\nAC\t-1\n", 2),
                                   ("sequence\ta\nAC\tx\n", 2), ("sequence\ta\n\t3\n", 2), ("", nil)].enumerated() {
             let path = try write(text, to: dir, "t\(i).tsv")
-            let error = inputError { _ = try CountTable.read(path: path) }
+            let error = thrownError { _ = try CountTable.read(path: path) }
             #expect(error?.kind == .malformedTable, "case \(i)")
             #expect(error?.line == line, "case \(i)")
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Sequence
 @testable import IO
 
@@ -12,7 +13,7 @@ import Testing
 
     @Test(arguments: ["rt.fastq", "rt.fastq.gz"])
     func fastqRoundTrip(name: String) throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent(name).path
         let writer = try SequenceWriter(path: path)
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func fastaRoundTripAndMultiLine() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("a.fa").path
         let writer = try SequenceWriter(path: path)
@@ -41,7 +42,7 @@ import Testing
     }
 
     @Test func gzipIsDetectedByMagicNotName() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let gz = try gzipBytes(Array("@x\nACGT\n+\nIIII\n".utf8), in: dir)
         let misnamed = try write(gz, to: dir, "reads.fastq")
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test func multiMemberAndBgzipStyleGzip() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = try gzipBytes(Array("@a\nAC\n+\nII\n".utf8), in: dir)
         let b = try gzipBytes(Array("@b\nGT\n+\nII\n".utf8), in: dir)
@@ -67,7 +68,7 @@ import Testing
 
     @Test func largeMultiMemberFileReadsWhole() throws {
         // Members larger than every internal buffer, so boundaries fall mid-buffer.
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let member = try gzipBytes(uniformFASTQ(count: 40_000, sequence: String(repeating: "ACGT", count: 8)), in: dir)
         let path = try write(member + member + member, to: dir, "big.gz")
@@ -78,41 +79,41 @@ import Testing
     }
 
     @Test func truncatedGzipIsATypedError() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let gz = try gzipBytes(uniformFASTQ(count: 2000, sequence: "ACGTTGCA"), in: dir)
         let path = try write(Array(gz.prefix(gz.count / 2)), to: dir, "t.gz")
-        #expect(errorKind { _ = try readAll(path) } == .gzipTruncated)
+        #expect(thrownKind { _ = try readAll(path) } == .gzipTruncated)
         let noTrailer = try write(Array(gz.dropLast(4)), to: dir, "t2.gz")
-        #expect(errorKind { _ = try readAll(noTrailer) } == .gzipTruncated)
+        #expect(thrownKind { _ = try readAll(noTrailer) } == .gzipTruncated)
     }
 
     @Test func crcErrorIsATypedError() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var gz = try gzipBytes(Array("@r\nACGT\n+\nIIII\n".utf8), in: dir)
         gz[gz.count - 8] ^= 0xFF   // first byte of the CRC-32 trailer
         let path = try write(gz, to: dir, "crc.gz")
-        let error = inputError { _ = try readAll(path) }
+        let error = thrownError { _ = try readAll(path) }
         #expect(error?.kind == .gzipChecksum)
         #expect(error?.file == path)
     }
 
     @Test func corruptDeflateDataAndTrailingGarbage() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var gz = try gzipBytes(uniformFASTQ(count: 500, sequence: "ACGTTGCAAC"), in: dir)
         let clean = gz
         for i in 12..<40 { gz[i] = 0xFF }
         let path = try write(gz, to: dir, "bad.gz")
-        let kind = errorKind { _ = try readAll(path) }
+        let kind = thrownKind { _ = try readAll(path) }
         #expect(kind == .gzipCorrupt || kind == .gzipChecksum)
         let trailing = try write(clean + Array("junk".utf8), to: dir, "trail.gz")
-        #expect(errorKind { _ = try readAll(trailing) } == .trailingData)
+        #expect(thrownKind { _ = try readAll(trailing) } == .trailingData)
     }
 
     @Test func malformedFASTQRecordsNameRecordAndLine() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let good = "@ok\nACGT\n+\nIIII\n"
         let cases: [(String, BETSeqError.Kind, Int?, Int?)] = [
@@ -129,7 +130,7 @@ import Testing
         ]
         for (i, (text, kind, record, line)) in cases.enumerated() {
             let path = try write(text, to: dir, "bad\(i).fq")
-            let error = inputError { _ = try readAll(path) }
+            let error = thrownError { _ = try readAll(path) }
             #expect(error?.kind == kind, "case \(i): \(String(describing: error))")
             #expect(error?.record == record, "case \(i)")
             #expect(error?.line == line, "case \(i)")
@@ -138,7 +139,7 @@ import Testing
     }
 
     @Test func emptyInputIsZeroRecords() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, bytes) in [("e.fq", [UInt8]()), ("blank.fq", Array("\n\n".utf8)),
                               ("e.gz", try gzipBytes([], in: dir))] {
@@ -149,7 +150,7 @@ import Testing
     }
 
     @Test func windowsLineEndingsAndLongRecords() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let crlf = try write("@a\r\nACGT\r\n+\r\nIIII\r\n@b\r\nTT\r\n+\r\nII", to: dir, "w.fq")
         #expect(try readAll(crlf) == [OwnedRecord(header: "a", sequence: "ACGT", quality: "IIII"),
@@ -163,12 +164,12 @@ import Testing
     }
 
     @Test func nonexistentFileAndDirectoryAreTypedErrors() throws {
-        #expect(errorKind { _ = try SequenceReader(path: "/nonexistent/x.fq") } == .cannotOpen)
-        #expect(errorKind { _ = try SequenceReader(path: "/tmp") } == .cannotOpen)
+        #expect(thrownKind { _ = try SequenceReader(path: "/nonexistent/x.fq") } == .cannotOpen)
+        #expect(thrownKind { _ = try SequenceReader(path: "/tmp") } == .cannotOpen)
     }
 
     @Test func outputFileAppearsOnlyWhenFinished() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("out.tsv").path
         do {
@@ -195,7 +196,7 @@ import Testing
     /// buffers force bytes read ahead past a member's end to cross a refill.
     @Test(arguments: [1, 2, 3, 5, 8, 13, 64])
     func membersAcrossTinyInputBuffers(bufferSize: Int) throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var expected: [UInt8] = []
         var file: [UInt8] = []
@@ -222,7 +223,7 @@ import Testing
     /// A file cut in the middle: the records before the cut are delivered, then the error names
     /// the record being read when the compressed stream ended.
     @Test func truncationDeepInALargeFileNamesTheRecord() throws {
-        let dir = try tempDir()
+        let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var text = ""
         var g = SplitMix(state: 9)
@@ -234,7 +235,7 @@ import Testing
         let path = try write(Array(gz.prefix(gz.count * 3 / 4)), to: dir, "cut.fastq.gz")
         let reader = try SequenceReader(path: path)
         var delivered = 0
-        let error = inputError { while try reader.next() != nil { delivered += 1 } }
+        let error = thrownError { while try reader.next() != nil { delivered += 1 } }
         #expect(error?.kind == .gzipTruncated)
         #expect(delivered > 30_000 && delivered < 60_000)
         #expect(error?.record == delivered + 1)

@@ -2,6 +2,7 @@ import Foundation
 import IO
 import Sequence
 import Testing
+import TestSupport
 @testable import Simulate
 
 @Suite struct LandscapeTests {
@@ -13,8 +14,8 @@ import Testing
         #expect(abs(a.ddg.reduce(0, +)) < 1e-9)
         let sd = (a.ddg.reduce(0) { $0 + $1 * $1 } / Double(a.count)).squareRoot()
         #expect(abs(sd - 0.5) < 0.02)  // σ = range/6; 4096 draws give sd within ~1.1 %·3
-        #expect(throws: BETSeqError.self) { try Landscape.normal(range: -1, length: 6, seed: 1) }
-        #expect(throws: BETSeqError.self) { try Landscape.normal(range: 1, length: 13, seed: 1) }
+        expectError(.invalidOption, mentioning: "normal:RANGE needs a range from 0 to 100 kcal/mol, got -1") { _ = try Landscape.normal(range: -1, length: 6, seed: 1) }
+        expectError(.invalidOption) { _ = try Landscape.normal(range: 1, length: 13, seed: 1) }
     }
 }
 
@@ -29,6 +30,6 @@ import Testing
             let builtin = try resolveLandscape("motif:\(name)", design: design, seed: 1)
             #expect(fromFile.landscape.ddg == builtin.landscape.ddg)
         }
-        #expect(throws: BETSeqError.self) { try resolveLandscape("motif:gal4", design: try DesignTemplate(DesignTemplate.betseqTemplate), seed: 1) }
+        expectError(.invalidOption, mentioning: "--landscape: ", "motif:gal4") { _ = try resolveLandscape("motif:gal4", design: try DesignTemplate(DesignTemplate.betseqTemplate), seed: 1) }
     }
 }

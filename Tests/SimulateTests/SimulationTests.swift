@@ -3,13 +3,8 @@ import IO
 import Learn
 import Sequence
 import Testing
+import TestSupport
 @testable import Simulate
-
-func scratchDirectory() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-sim-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
 
 @Suite struct SimulationTests {
     func settings(design: DesignTemplate = .betseq, reads: Int, seed: UInt64 = 5) -> SimulationSettings {
@@ -30,7 +25,7 @@ func scratchDirectory() throws -> String {
         let meta = result.metadata(fastq: false, errors: false, reads: true)
         #expect(meta.fractions.map(\.name) == ["input", "bound", "unbound"] && meta.fractions[1].reads == 5000 && meta.counts == "reads")
         #expect(meta.binding.freeProteinNM == result.binding.freeProtein && meta.species == 1 << 18)
-        let dir = try scratchDirectory()
+        let dir = try temporaryDirectory("sim").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try meta.write(path: "\(dir)/simulation.json")
         #expect(try SimulationMetadata.read(path: "\(dir)/simulation.json") == meta)
@@ -54,7 +49,7 @@ func scratchDirectory() throws -> String {
     }
 
     @Test func sameSeedGivesIdenticalFilesAndAnotherSeedDoesNot() throws {
-        let dir = try scratchDirectory()
+        let dir = try temporaryDirectory("sim").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let design = try DesignTemplate("ATCNNNNCACGTGNNNNCTA....UU")
         func run(_ seed: UInt64, _ tag: String) throws -> [Data] {
@@ -75,7 +70,7 @@ func scratchDirectory() throws -> String {
     }
 
     @Test func fastqCountedBackReproducesTheCountsExactly() throws {
-        let dir = try scratchDirectory()
+        let dir = try temporaryDirectory("sim").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // The published design (UMIs, PCR duplicates) and one without UMIs (read counts).
         for (design, name) in [(DesignTemplate.betseq, "betseq"), (try DesignTemplate("GGNNNNCACGTGNNNNA."), "plain")] {
@@ -104,7 +99,7 @@ func scratchDirectory() throws -> String {
     }
 
     @Test func baseCallErrorsFollowTheProfile() throws {
-        let dir = try scratchDirectory()
+        let dir = try temporaryDirectory("sim").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let design = DesignTemplate.betseq
         let landscape = try Landscape.normal(range: 1, length: 10, seed: 2)
@@ -151,7 +146,7 @@ func scratchDirectory() throws -> String {
 
     @Test func theLandscapeMustFitTheDesign() throws {
         let landscape = try Landscape.normal(range: 1, length: 8, seed: 1)
-        #expect(throws: BETSeqError.self) { try simulate(landscape: landscape, settings: SimulationSettings()) }
+        expectError(.invalidOption, mentioning: "the landscape has 8 positions but the design has 10 variable bases") { _ = try simulate(landscape: landscape, settings: SimulationSettings()) }
     }
 }
 
@@ -160,8 +155,7 @@ func scratchDirectory() throws -> String {
     /// written precision, an old file without the optional columns reads with NaN there, and a bad
     /// number is named by line and column.
     @Test func sweepTableRoundTrip() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-sweep-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("sweep").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let point = SweepPoint(depth: 2000, boundReads: 1000, inputReads: 1000, meanReadsPerSequence: 1000.0 / 256, replicates: [
             ReplicateStats(observedBoth: 10, fractionObserved: 0.25, r2DDG: 0.5, r2Ratio: 0.125),
@@ -177,8 +171,8 @@ func scratchDirectory() throws -> String {
         let old = try SweepTable.read(path: "\(dir)/old.tsv")
         #expect(old.rows[0].depth == 100 && old.rows[0].r2Ratio.isNaN && old.rows[0].boundReads == 0)
         try "depth\tmean_reads_per_seq\tfrac_observed\tr2_ddg\n100\t0.5\tx\t0.1\n".write(toFile: "\(dir)/bad.tsv", atomically: true, encoding: .utf8)
-        #expect(throws: BETSeqError.self) { try SweepTable.read(path: "\(dir)/bad.tsv") }
-        do { _ = try SweepTable.read(path: "\(dir)/bad.tsv") } catch let e as BETSeqError {
+        let bad = expectError(.malformedTable) { _ = try SweepTable.read(path: "\(dir)/bad.tsv") }
+        if let e = bad {
             #expect(e.description == "\(dir)/bad.tsv: line 2: column frac_observed is not a number" && e.exitCode == 65)
         }
     }
@@ -188,7 +182,7 @@ func scratchDirectory() throws -> String {
         #expect(try parseDepths("1e4:1e5") == [10_000, 20_000, 50_000, 100_000])
         #expect(try parseDepths("1e2:1e4:3") == [100, 1000, 10_000])
         for bad in ["", "a", "1e5:1e4", "1:2:0", "1:2:3:4", "-5"] {
-            #expect(throws: BETSeqError.self, "\(bad)") { try parseDepths(bad) }
+            expectError(.invalidOption, mentioning: "--depths: ") { _ = try parseDepths(bad) }
         }
     }
 

@@ -76,3 +76,6 @@ public func expectError(_ kind: BETSeqError.Kind, mentioning mentions: String...
     }
     return error
 }
+
+/// The kind of the BETSeqError `body` throws, or nil when it throws nothing or something else.
+public func thrownKind(_ body: () throws -> Void) -> BETSeqError.Kind? { thrownError(body)?.kind }
