@@ -1,6 +1,5 @@
 import ArgumentParser
 import Contacts
-import IO
 
 struct ContactsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,11 +23,7 @@ struct ExampleCacheOptions: ParsableArguments {
 
     /// The cache to use. A folder named with --cache must be creatable (an error otherwise); the
     /// default folder is best effort: entries it cannot store are counted in the log, no error.
-    func resolved() throws -> ContactExampleCache? {
-        if noCache { return nil }
-        if let cache { try makeDirectory(cache) }
-        return (cache ?? ContactExampleCache.defaultFolder).map(ContactExampleCache.init(folder:))
-    }
+    func resolved() throws -> ContactExampleCache? { try ContactExampleCache.resolve(folder: cache, disabled: noCache) }
 }
 
 /// `[MODEL] INPUT` positionals (earlier versions took the model first) or `--model`; without

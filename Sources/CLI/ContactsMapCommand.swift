@@ -1,9 +1,8 @@
 import ArgumentParser
 import Contacts
 import Foundation
-import Report
 import IO
-import Sequence
+import Report
 
 struct ContactsMap: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,33 +47,21 @@ struct ContactsMap: ParsableCommand {
         try usageCheck {
             try checkDistinctOutputs([("--out", out)] + [("--atoms", atoms), ("--svg", svg)].compactMap { o, p in p.map { (o, $0) } },
                                      inputs: [("the structure", structure)])
+            _ = try selections()
         }
     }
 
+    func selections() throws -> ContactSelections { try ContactSelections(sele: sele, sele2: sele2, mode: mode) }
+
     func run() throws {
-        let defaultSelection = mode == .static ? "all" : "protein"
-        guard let selection = AtomSelection(sele ?? defaultSelection) else { throw ValidationError("--sele: all, protein or 'chain X'") }
-        let selection2 = try sele2.map { text -> AtomSelection in
-            guard let s = AtomSelection(text) else { throw ValidationError("--sele2: all, protein or 'chain X'") }
-            return s
-        }
         let clock = Date()
-        let s = try Structure.read(path: structure, model: model)
-        if s.duplicateRecords > 0 { printErr("betseq: note: \(structure): \(s.duplicateRecords) exact copies of atom records ignored") }
-        try selection.check(in: s)
-        try selection2?.check(in: s)
-        let contacts = computeContacts(s, mode: mode, selection: selection, selection2: selection2)
-        let map = ResidueContactMap(contacts, structure: s)
-        try map.writeTSV(path: out, structure: s)
-        if let atoms { try writeAtomContacts(contacts, structure: s, path: atoms) }
+        let result = try mapContacts(structure: structure, mode: mode, selections: selections(), model: model, out: out, atoms: atoms) {
+            printErr("betseq: note: " + $0)
+        }
         if let svg {
-            try writeFile(contactMapChart(map, structure: s, title: URL(fileURLWithPath: structure).lastPathComponent).utf8, path: svg)
+            try writeFile(contactMapChart(result.map, structure: result.structure, title: URL(fileURLWithPath: structure).lastPathComponent).utf8, path: svg)
         }
-        let graph = CovalentGraph(s)
-        if !graph.chainBreaks.isEmpty || !graph.missingAtoms.isEmpty {
-            printErr("covalent graph: \(graph.chainBreaks.count) chain breaks (after \(graph.chainBreaks.prefix(5).map { s.residues[$0].label }.joined(separator: ", "))\(graph.chainBreaks.count > 5 ? ", …" : "")); \(graph.missingAtoms.count) residues miss template atoms")
-        }
-        let counts = ContactChannel.allCases.map { ch in "\(ch.code) \(map.pairs.values.filter { $0 & (1 << UInt8(ch.rawValue)) != 0 }.count)" }
-        printErr("\(s.atoms.count) atoms, \(s.residues.count) residues; \(contacts.count) atom contacts; residue pairs: \(counts.joined(separator: ", ")); \(String(format: "%.3f", Date().timeIntervalSince(clock))) s")
+        if let remark = result.graph.remark { printErr(remark) }
+        printErr(result.summary(seconds: Date().timeIntervalSince(clock)))
     }
 }

@@ -22,6 +22,30 @@ public struct ContactExampleCache: Sendable {
         return nil
     }
 
+    /// The cache a command reads and fills: none when `disabled` (`--no-cache`); `folder` when one
+    /// is named, created now (a cannot-create error when it cannot be); else the default folder,
+    /// best effort (entries it cannot store are counted, no error), or none when no default can be
+    /// named. Naming a folder and disabling the cache is an invalid-option error.
+    public static func resolve(folder: String?, disabled: Bool = false) throws -> ContactExampleCache? {
+        if disabled {
+            guard folder == nil else { throw BETSeqError(.invalidOption, file: "--no-cache", "--cache and --no-cache exclude each other") }
+            return nil
+        }
+        if let folder { try makeDirectory(folder) }
+        return (folder ?? defaultFolder).map(ContactExampleCache.init(folder:))
+    }
+
+    /// A cache that must take every entry (`betseq contacts prepare`): `folder`, else the default
+    /// folder, created now; a cannot-create error when it cannot be, an invalid-option error when
+    /// no folder is named and no default can be.
+    public static func create(folder: String?) throws -> ContactExampleCache {
+        guard let folder = folder ?? defaultFolder else {
+            throw BETSeqError(.invalidOption, file: "--cache", "no folder named and no default (BETSEQ_CACHE_DIR, XDG_CACHE_HOME and HOME are unset)")
+        }
+        try makeDirectory(folder)
+        return ContactExampleCache(folder: folder)
+    }
+
     /// The entry's file name for structure bytes: content key, rules version, format version.
     public static func entryName(content: [UInt8], withTargets: Bool, rulesVersion: Int = contactRulesVersion) -> String {
         "\(contentKey(content))-r\(rulesVersion)-f\(formatVersion)\(withTargets ? "" : "-nt").example"

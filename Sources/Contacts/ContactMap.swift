@@ -24,6 +24,15 @@ public struct ResidueContactMap: Sendable {
         (pairs[SIMD2(Int32(min(a, b)), Int32(max(a, b)))] ?? 0) & (1 << UInt8(channel.rawValue)) != 0
     }
 
+    /// Residue pairs with a contact in each channel, in `ContactChannel` order.
+    public var pairCounts: [Int] {
+        var counts = [Int](repeating: 0, count: ContactChannel.allCases.count)
+        for flags in pairs.values {
+            for ch in ContactChannel.allCases where flags & (1 << UInt8(ch.rawValue)) != 0 { counts[ch.rawValue] += 1 }
+        }
+        return counts
+    }
+
     /// `res1 res2 hp hb vdw wb sb ps pc ts`, one row per residue pair with a contact, sorted by file order.
     public func writeTSV(path: String, structure s: Structure) throws {
         let text = try TextWriter(path: path)

@@ -51,6 +51,11 @@ public struct ContactNetworkConfig: Sendable, Equatable {
     }
 }
 
+extension ContactNetworkConfig {
+    /// Anchor sets each example needs: P-GNN's, none for attention.
+    public var exampleAnchorSets: Int { variant == .pgnn ? anchorSets : 0 }
+}
+
 /// Atom embeddings from tokens → L × [graph attention (or P-GNN messages) → batch norm → leaky ReLU]
 /// → atoms summed into residues → batch norm → C × dilated residual convolutions along each chain
 /// → batch norm → for every residue pair i < j the features [r_i + r_j, r_i ⊙ r_j, r_j − r_i,

@@ -49,6 +49,21 @@ public enum AtomSelection: Sendable, Equatable {
         }
     }
 
+    /// The selection `text` names (all, protein or 'chain X'); an invalid-option error naming
+    /// `option` otherwise.
+    public init(parsing text: String, option: String) throws {
+        guard let selection = AtomSelection(text) else { throw BETSeqError(.invalidOption, file: option, "all, protein or 'chain X'") }
+        self = selection
+    }
+
+    /// The selection of a mode when none is given: `all` for static mode, `protein` for dynamic.
+    public static func defaultSelection(for mode: ContactMode) -> AtomSelection {
+        switch mode {
+        case .static: return .all
+        case .dynamic: return .protein
+        }
+    }
+
     /// Throws a usage error when the selection names a chain the structure does not have.
     public func check(in s: Structure) throws {
         guard case .chain(let c) = self, !s.residues.contains(where: { $0.chain == c }) else { return }

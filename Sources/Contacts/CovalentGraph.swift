@@ -131,6 +131,30 @@ public struct CovalentGraph: Sendable {
     }
 }
 
+/// What a structure's covalent graph lacks, as `betseq contacts map` reports it.
+public struct CovalentGraphSummary: Sendable, Equatable {
+    /// Labels of the residues after which a chain breaks (file order).
+    public var chainBreaks: [String]
+    /// Residues that miss template atoms.
+    public var incompleteResidues: Int
+
+    public init(chainBreaks: [String], incompleteResidues: Int) {
+        self.chainBreaks = chainBreaks
+        self.incompleteResidues = incompleteResidues
+    }
+
+    public init(_ graph: CovalentGraph, structure s: Structure) {
+        self.init(chainBreaks: graph.chainBreaks.map { s.residues[$0].label }, incompleteResidues: graph.missingAtoms.count)
+    }
+
+    /// `covalent graph: N chain breaks (after the first five labels, …); M residues miss template
+    /// atoms`, nil for a graph without breaks and missing atoms.
+    public var remark: String? {
+        guard !chainBreaks.isEmpty || incompleteResidues > 0 else { return nil }
+        return "covalent graph: \(chainBreaks.count) chain breaks (after \(chainBreaks.prefix(5).joined(separator: ", "))\(chainBreaks.count > 5 ? ", …" : "")); \(incompleteResidues) residues miss template atoms"
+    }
+}
+
 /// Bonds as VMD guesses them for GetContacts: atoms i, j are bonded when d < 0.6·(r_i + r_j), never
 /// H–H, and not for coincident atoms (d < 0.03 Å). VMD's file readers give every atom whose element
 /// they know the van der Waals radius of its periodic-table entry (O 1.52, N 1.55, C 1.70, …), so two

@@ -118,7 +118,9 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(s.atoms[0].element.symbol == "Ca" && s.residues[1].kind == .water && s.residues[0].kind == .ligand)
         let second = try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 2)
         #expect(second.atoms.count == 1 && second.atoms[0].position.x == 9)
-        #expect(throws: BETSeqError.self) { try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 3) }
+        expectError(.invalidOption, "t.pdb: no model 3; the file has 1, 2") {
+            try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 3)
+        }
         var line = pdbLine(1, "N", "GLY", "B", 56, [0, 0, 0], element: "N")
         let chars = Array(line)
         line = String(chars[0..<26]) + "A" + String(chars[27...])
@@ -129,18 +131,21 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
     }
 
     @Test func malformedFilesAreTypedErrorsWithLineNumbers() throws {
-        func error(_ text: String) -> BETSeqError? {
-            do { _ = try Structure.parse(Array(text.utf8), source: "bad"); return nil } catch let e as BETSeqError { return e } catch { return nil }
+        @discardableResult
+        func error(_ text: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) -> BETSeqError? {
+            expectError(.malformedTable, expected, sourceLocation: sourceLocation) { try Structure.parse(Array(text.utf8), source: "bad") }
         }
         var bad = pdbLine(1, "N", "GLY", "A", 1, [0, 0, 0], element: "N")
         bad = String(Array(bad)[0..<30]) + "   abc.de" + String(Array(bad)[39...])
-        #expect(error("REMARK x\n" + bad + "\n")?.line == 2)
-        #expect(error("ATOM      1  N   GLY A   1      0.000\n")?.line == 1)
-        #expect(error("REMARK nothing here\n") != nil)
-        #expect(error("data_x\nloop_\n_atom_site.id\n_atom_site.Cartn_x\n1 2\n") != nil)                  // columns missing
-        #expect(error("data_x\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.label_atom_id\n_atom_site.label_comp_id\n_atom_site.label_asym_id\n_atom_site.label_seq_id\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 N N GLY A 1 0 0\n")?.line != nil)  // short row
-        #expect(error("data_x\nloop_\n_atom_site.id\n_atom_site.label_atom_id\n'N\n") != nil)             // unterminated quote
-        #expect(throws: BETSeqError.self) { try Structure.read(path: "/nonexistent/x.pdb") }
+        #expect(error("REMARK x\n" + bad + "\n", "bad: line 2: coordinates in columns 31–54 are not numbers")?.line == 2)
+        #expect(error("ATOM      1  N   GLY A   1      0.000\n", "bad: line 1: an ATOM/HETATM line needs at least 54 columns")?.line == 1)
+        error("REMARK nothing here\n", "bad: no ATOM or HETATM records")
+        error("data_x\nloop_\n_atom_site.id\n_atom_site.Cartn_x\n1 2\n",                                     // columns missing
+              "bad: line 5: _atom_site lacks coordinates, atom, residue, chain or sequence-number columns")
+        #expect(error("data_x\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.label_atom_id\n_atom_site.label_comp_id\n_atom_site.label_asym_id\n_atom_site.label_seq_id\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 N N GLY A 1 0 0\n",
+                      "bad: line 13: _atom_site row has 9 of 10 values")?.line == 13)  // short row
+        error("data_x\nloop_\n_atom_site.id\n_atom_site.label_atom_id\n'N\n", "bad: line 5: unterminated quoted string")
+        expectError(.cannotOpen, "/nonexistent/x.pdb: ") { try Structure.read(path: "/nonexistent/x.pdb") }
     }
 }
 
@@ -328,7 +333,7 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
             Issue.record("parsed a structure with an infinite coordinate")
         } catch let e as BETSeqError {
             #expect(e.description == "crash.cif: line 80: atom coordinates (-6.471, 5E227, 7.124) are beyond ±1000000 Å")
-            #expect(e.kind.category == .data)
+            #expect(e.kind == .malformedTable && e.kind.category == .data)
         }
     }
 
