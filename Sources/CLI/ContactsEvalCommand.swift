@@ -24,8 +24,7 @@ struct ContactsEval: ParsableCommand {
 
     @OptionGroup var cache: ExampleCacheOptions
 
-    @Option(help: "Threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     @Option(help: "Output TSV.")
     var out: String
@@ -34,7 +33,6 @@ struct ContactsEval: ParsableCommand {
     var svg: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         let (model, list) = try modelAndInput(inputs, model: model, input: "LIST")
         try usageCheck {
             try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []),
@@ -47,7 +45,7 @@ struct ContactsEval: ParsableCommand {
         let network = try ContactNetwork.load(path: model ?? ContactNetwork.defaultModelPath())
         let paths = try StructureList.read(path: list)
         try checkDistinctOutputs([("--out", out)] + (svg.map { [("--svg", $0)] } ?? []), inputs: paths.map { ("a listed structure", $0) })
-        let evaluation = try ContactEvaluation.evaluate(network, structures: paths, cache: try cache.resolved(), threads: threads)
+        let evaluation = try ContactEvaluation.evaluate(network, structures: paths, cache: try cache.resolved(), threads: threads.threads)
         try evaluation.write(path: out)
         if let svg {
             let title = "\(model.map { URL(fileURLWithPath: $0).lastPathComponent } ?? ContactNetwork.defaultModelName) on \(evaluation.structures) structures"

@@ -26,11 +26,9 @@ struct ContactsPrepare: ParsableCommand {
     @Option(help: "TSV of what was prepared: structure, cache entry, residues, atoms, pairs, contact pairs, cached.")
     var manifest: String?
 
-    @Option(help: "Threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         try usageCheck { _ = try parsedShard() }
         if let manifest { try usageCheck { try checkDistinctOutputs([("--manifest", manifest)], inputs: [("the list", list)]) } }
         if cache == nil && ContactExampleCache.defaultFolder == nil {
@@ -41,7 +39,7 @@ struct ContactsPrepare: ParsableCommand {
     func parsedShard() throws -> StructureShard { try shard.map(StructureShard.init(parsing:)) ?? .whole }
 
     func run() throws {
-        let summary = try prepareContactExamples(list: list, shard: parsedShard(), cache: cache, manifest: manifest, threads: threads)
+        let summary = try prepareContactExamples(list: list, shard: parsedShard(), cache: cache, manifest: manifest, threads: threads.threads)
         printErr(summary.report)
     }
 }

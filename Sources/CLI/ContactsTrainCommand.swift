@@ -87,14 +87,12 @@ struct ContactsTrain: ParsableCommand {
     @Option(help: "Random seed (initialisation, order of structures).")
     var seed: UInt64 = 0
 
-    @Option(help: "Threads.")
-    var threads = 2
+    @OptionGroup var threads: ThreadOptions
 
     func validate() throws {
         guard layers >= 1, heads >= 1, hidden >= 1, maxEpochs >= 1, evalEvery >= 1, patience >= 1 else {
             throw ValidationError("--layers, --heads, --hidden, --max-epochs, --eval-every and --patience must be at least 1")
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (0...64).contains(chainLayers) else { throw ValidationError("--chain-layers must be 0 to 64") }
         guard (1...1024).contains(batch) else { throw ValidationError("--batch must be 1 to 1024") }
         guard negativeFraction.isFinite, negativeFraction > 0, negativeFraction <= 1 else {
@@ -113,7 +111,7 @@ struct ContactsTrain: ParsableCommand {
         request.cache = try cache.resolved()
         var options = ContactTrainingOptions()
         options.maxEpochs = maxEpochs; options.timeBudget = timeBudget; options.seed = seed; options.learningRate = lr
-        options.patience = patience; options.evaluateEvery = evalEvery; options.loss = loss; options.threads = threads
+        options.patience = patience; options.evaluateEvery = evalEvery; options.loss = loss; options.threads = threads.threads
         options.batchStructures = batch; options.negativeFraction = negativeFraction; options.localSeparation = localSeparation
         request.options = options
         request.missingWeight = missingWeight

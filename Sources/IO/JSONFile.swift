@@ -1,14 +1,22 @@
 import Foundation
 
-/// JSON for typed values: pretty-printed with sorted keys and a final newline (stable bytes for the
-/// same value), slashes unescaped (escaped as `\/` with `escapingSlashes`, as the reports' JSON has
-/// always had them), and decoding errors as one line that names the file and the key.
+/// JSON for typed values, and decoding errors as one line that names the file and the key.
+///
+/// Two layouts, both pretty-printed (two-space indent, `"key" : value`) with a final newline, so the
+/// same value always gives the same bytes:
+/// - `.data` (models, caches, simulation records): keys in byte order, slashes as they are.
+/// - `.document` (report.json, summary.json, plan.json): keys in natural order, i.e. ignoring case
+///   and comparing runs of digits as numbers ("2" before "10", "a" before "B"), slashes escaped as
+///   `\/` — the layout these documents have always had, which people diff between runs.
 public enum JSONFile {
-    public static func encode<T: Encodable>(_ value: T, escapingSlashes: Bool = false) throws -> Data {
+    public enum Layout: Sendable { case data, document }
+
+    public static func encode<T: Encodable>(_ value: T, layout: Layout = .data) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = escapingSlashes ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = layout == .document ? [.prettyPrinted, .sortedKeys] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         var data = try encoder.encode(value)
+        if layout == .document { data = try NaturalKeyOrder.reorder(data) }
         data.append(10)
         return data
     }

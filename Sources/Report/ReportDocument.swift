@@ -103,7 +103,7 @@ public struct ReportDocument {
 /// from (pretty-printed, sorted keys, `/` escaped as reports have always written it); both files
 /// appear together or not at all. `json` nil writes the page alone.
 public func writeReport<Result: Encodable>(html: String, result: Result, htmlPath: String, jsonPath: String?) throws {
-    let data = try JSONFile.encode(result, escapingSlashes: true)
+    let data = try JSONFile.encode(result, layout: .document)
     let page = try OutputFile(path: htmlPath), numbers = try jsonPath.map { try OutputFile(path: $0) }
     try Array(html.utf8).withUnsafeBytes { try page.write($0) }
     try data.withUnsafeBytes { try numbers?.write($0) }

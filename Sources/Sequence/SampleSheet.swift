@@ -240,6 +240,6 @@ public struct StudyPlan: Codable, Sendable, Equatable {
 
     /// Writes the plan as JSON ('-': standard output); slashes escaped as the plan always wrote them.
     public func write(path: String) throws {
-        try writeFile(JSONFile.encode(self, escapingSlashes: true), path: path)
+        try writeFile(JSONFile.encode(self, layout: .document), path: path)
     }
 }

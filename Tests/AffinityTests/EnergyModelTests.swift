@@ -114,9 +114,9 @@ import TestSupport
             """
         let mm = try PositionFrequencyMatrix.parse(meme, file: "m.meme")
         #expect(mm.map(\.id) == ["M1", "M2"] && mm[0].width == 2 && mm[0].counts[4] == 1)
-        expectError(.malformedTable, mentioning: "x: line 3") { _ = try PositionFrequencyMatrix.parse(">x\nA [1 2]\nC [1]\nG [1 2]\nT [1 2]\n", file: "x") }
+        expectError(.malformedTable, mentioning: "x: line 1: motif 'x': expected 4 rows (A, C, G, T) of equal length") { _ = try PositionFrequencyMatrix.parse(">x\nA [1 2]\nC [1]\nG [1 2]\nT [1 2]\n", file: "x") }
         expectError(.malformedTable, mentioning: "x: line 2: '-2' is not a non-negative number") { _ = try PositionFrequencyMatrix.parse(">x\nA [1 -2]\nC [1 1]\nG [1 2]\nT [1 2]\n", file: "x") }
-        expectError(.malformedTable, mentioning: "x: no motif found; expected JASPAR") { _ = try PositionFrequencyMatrix.parse("hello\n", file: "x") }
+        expectError(.malformedTable, mentioning: "x: line 1: 'hello' is not a non-negative number") { _ = try PositionFrequencyMatrix.parse("hello\n", file: "x") }
     }
 
     @Test func motifIsPlacedOnTheCoreAndConvertedToEnergies() throws {

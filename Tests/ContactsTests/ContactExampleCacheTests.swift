@@ -1,12 +1,12 @@
 import Foundation
 import IO
 import Testing
+import TestSupport
 @testable import Contacts
 
 @Suite struct ContactExampleCacheTests {
     func temporaryFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-cache-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("cache")
         return dir
     }
 
@@ -70,7 +70,7 @@ import Testing
         let back = try ContactExampleCache.decode(bytes, file: "e", name: "1EJG", vocabulary: .element, anchorSets: 0, missingWeight: 0.1)
         #expect(same(ex, back))
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 200)) {
-            expectError(.malformedTable, "e: ") {
+            expectError(.malformedTable, mentioning: "e: ") {
                 try ContactExampleCache.decode(Array(bytes.prefix(cut)), file: "e", name: "x", vocabulary: .element, anchorSets: 0, missingWeight: 0.1)
             }
         }

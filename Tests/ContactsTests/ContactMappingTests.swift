@@ -1,6 +1,7 @@
 import Foundation
 import IO
 import Testing
+import TestSupport
 @testable import Contacts
 
 @Suite struct AtomSelectionParsingTests {
@@ -19,7 +20,7 @@ import Testing
             #expect(e?.description == "--sele: all, protein or 'chain X'")
         }
         // --sele is read first, then --sele2, each error naming its option.
-        expectError(.invalidOption, "--sele2: all, protein or 'chain X'") { try ContactSelections(sele: "all", sele2: "chains B", mode: .static) }
+        expectError(.invalidOption, mentioning: "--sele2: all, protein or 'chain X'") { try ContactSelections(sele: "all", sele2: "chains B", mode: .static) }
         let first = expectError(.invalidOption) { try ContactSelections(sele: "bogus", sele2: "bogus", mode: .static) }
         #expect(first?.description == "--sele: all, protein or 'chain X'")
     }
@@ -62,8 +63,7 @@ import Testing
 
 @Suite struct MapContactsTests {
     func temporaryFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-map-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("map")
         return dir
     }
 
@@ -97,15 +97,15 @@ import Testing
         try ([atoms[0]] + atoms).joined(separator: "\n").appending("\n").write(toFile: copy, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("x.tsv").path
         var notes: [String] = []
-        expectError(.invalidOption, "\(copy): no chain Z; the structure has chain A") {
+        expectError(.invalidOption, mentioning: "\(copy): no chain Z; the structure has chain A") {
             try mapContacts(structure: copy, mode: .static, selections: ContactSelections(.chain("Z")), out: out) { notes.append($0) }
         }
         #expect(notes == ["\(copy): 1 exact copies of atom records ignored"])
         #expect(!FileManager.default.fileExists(atPath: out))
-        expectError(.invalidOption, "\(copy): no model 2; the file has 1") {
+        expectError(.invalidOption, mentioning: "\(copy): no model 2; the file has 1") {
             try mapContacts(structure: copy, mode: .dynamic, selections: ContactSelections(.protein), model: 2, out: out)
         }
-        expectError(.cannotOpen, "/nonexistent/x.pdb: ") {
+        expectError(.cannotOpen, mentioning: "/nonexistent/x.pdb: ") {
             try mapContacts(structure: "/nonexistent/x.pdb", mode: .static, selections: ContactSelections(.all), out: out)
         }
         #expect(!FileManager.default.fileExists(atPath: out))

@@ -2,6 +2,7 @@ import Foundation
 import Learn
 import IO
 import Testing
+import TestSupport
 @testable import Contacts
 
 @Suite struct ContactNetworkTests {
@@ -118,8 +119,9 @@ import Testing
         let rb = try trainContactNetwork(b, train: [ex], valid: [], options: options)
         #expect(ra.best == rb.best)
         #expect(ParameterStore.flatten(a.parameters) == ParameterStore.flatten(b.parameters))
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-contacts-\(UUID().uuidString).model").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let dir = try temporaryDirectory("contacts")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("c.model").path
         try a.save(path: path, metadata: nil)
         let back = try ContactNetwork.load(path: path)
         #expect(back.config == a.config)

@@ -1,6 +1,7 @@
 import Foundation
 import IO
 import Testing
+import TestSupport
 @testable import Contacts
 
 @Suite struct StructureShardTests {
@@ -23,15 +24,14 @@ import Testing
             let e = expectError(.invalidOption) { try StructureShard(parsing: text) }
             #expect(e?.description == "--shard '\(text)': expected K/N with 1 ≤ K ≤ N")
         }
-        expectError(.invalidOption, "--shard '0/0': expected K/N with 1 ≤ K ≤ N") { try StructureShard(index: 0, count: 0) }
-        expectError(.invalidOption, "--shard '5/4': expected K/N with 1 ≤ K ≤ N") { try StructureShard(index: 5, count: 4) }
+        expectError(.invalidOption, mentioning: "--shard '0/0': expected K/N with 1 ≤ K ≤ N") { try StructureShard(index: 0, count: 0) }
+        expectError(.invalidOption, mentioning: "--shard '5/4': expected K/N with 1 ≤ K ≤ N") { try StructureShard(index: 5, count: 4) }
     }
 }
 
 @Suite struct ExampleCacheResolutionTests {
     func temporaryFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-resolve-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("resolve")
         return dir
     }
 
@@ -42,7 +42,7 @@ import Testing
 
     @Test func noCacheIsNoneAndExcludesAFolder() throws {
         #expect(try ContactExampleCache.resolve(folder: nil, disabled: true) == nil)
-        expectError(.invalidOption, "--no-cache: --cache and --no-cache exclude each other") {
+        expectError(.invalidOption, mentioning: "--no-cache: --cache and --no-cache exclude each other") {
             try ContactExampleCache.resolve(folder: "somewhere", disabled: true)
         }
     }
@@ -58,7 +58,7 @@ import Testing
         let inside = blocker + "/cache"
         let e = expectError(.cannotCreate) { try ContactExampleCache.resolve(folder: inside) }
         #expect(e?.file == inside && e?.message == "cannot create the directory: '\(blocker)' is not a directory")
-        expectError(.cannotCreate, "\(inside): cannot create the directory") { try ContactExampleCache.create(folder: inside) }
+        expectError(.cannotCreate, mentioning: "\(inside): cannot create the directory") { try ContactExampleCache.create(folder: inside) }
         let made = dir.appendingPathComponent("c").path
         #expect(try ContactExampleCache.create(folder: made).folder == made && isDirectory(made))
     }
@@ -72,8 +72,7 @@ import Testing
 
 @Suite struct ContactPreparationTests {
     func listFolder() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("betseq-prepare-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try temporaryDirectory("prepare")
         try "# two\n\(fixture("structures/1YJP.cif"))\n\(fixture("structures/1EJG.pdb"))\n"
             .write(to: dir.appendingPathComponent("list.txt"), atomically: true, encoding: .utf8)
         return dir
@@ -108,19 +107,19 @@ import Testing
         let list = dir.appendingPathComponent("list.txt").path
         // A manifest that is a listed structure: refused before anything is prepared.
         let structure = fixture("structures/1EJG.pdb")
-        expectError(.invalidOption, "\(structure): --manifest is also an input (a listed structure \(structure))") {
+        expectError(.invalidOption, mentioning: "\(structure): --manifest is also an input (a listed structure \(structure))") {
             try prepareContactExamples(list: list, cache: dir.appendingPathComponent("c1").path, manifest: structure, threads: 1)
         }
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("c1").path))
         try "x".write(to: dir.appendingPathComponent("file"), atomically: true, encoding: .utf8)
         let blocked = dir.appendingPathComponent("file/c").path
-        expectError(.cannotCreate, "\(blocked): cannot create the directory") {
+        expectError(.cannotCreate, mentioning: "\(blocked): cannot create the directory") {
             try prepareContactExamples(list: list, cache: blocked, manifest: nil, threads: 1)
         }
         let missing = dir.appendingPathComponent("none.txt").path
-        expectError(.cannotOpen, "\(missing): ") { try prepareContactExamples(list: missing, cache: blocked, manifest: nil, threads: 1) }
+        expectError(.cannotOpen, mentioning: "\(missing): ") { try prepareContactExamples(list: missing, cache: blocked, manifest: nil, threads: 1) }
         try "# nothing\n".write(to: dir.appendingPathComponent("empty.txt"), atomically: true, encoding: .utf8)
-        expectError(.malformedTable, "empty.txt: no structures listed") {
+        expectError(.malformedTable, mentioning: "empty.txt: no structures listed") {
             try prepareContactExamples(list: dir.appendingPathComponent("empty.txt").path, cache: blocked, manifest: nil, threads: 1)
         }
     }

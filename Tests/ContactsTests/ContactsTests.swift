@@ -1,13 +1,8 @@
 import Foundation
 import IO
 import Testing
+import TestSupport
 @testable import Contacts
-
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("fixtures")
-
-func fixture(_ path: String) -> String { fixtures.appendingPathComponent(path).path }
-
 /// One PDB ATOM/HETATM line in the fixed columns of the format.
 func pdbLine(_ serial: Int, _ name: String, _ residue: String, _ chain: String, _ number: Int, _ p: SIMD3<Float>,
              element: String, altLoc: String = " ", occupancy: Float = 1, hetero: Bool = false) -> String {
@@ -118,7 +113,7 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(s.atoms[0].element.symbol == "Ca" && s.residues[1].kind == .water && s.residues[0].kind == .ligand)
         let second = try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 2)
         #expect(second.atoms.count == 1 && second.atoms[0].position.x == 9)
-        expectError(.invalidOption, "t.pdb: no model 3; the file has 1, 2") {
+        expectError(.invalidOption, mentioning: "t.pdb: no model 3; the file has 1, 2") {
             try Structure.parse(Array((text.joined(separator: "\n") + "\n").utf8), source: "t.pdb", model: 3)
         }
         var line = pdbLine(1, "N", "GLY", "B", 56, [0, 0, 0], element: "N")
@@ -133,7 +128,7 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
     @Test func malformedFilesAreTypedErrorsWithLineNumbers() throws {
         @discardableResult
         func error(_ text: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) -> BETSeqError? {
-            expectError(.malformedTable, expected, sourceLocation: sourceLocation) { try Structure.parse(Array(text.utf8), source: "bad") }
+            expectError(.malformedTable, mentioning: expected, sourceLocation: sourceLocation) { try Structure.parse(Array(text.utf8), source: "bad") }
         }
         var bad = pdbLine(1, "N", "GLY", "A", 1, [0, 0, 0], element: "N")
         bad = String(Array(bad)[0..<30]) + "   abc.de" + String(Array(bad)[39...])
@@ -145,7 +140,7 @@ func channels(_ s: Structure, mode: ContactMode = .static) -> [ContactChannel: S
         #expect(error("data_x\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.label_atom_id\n_atom_site.label_comp_id\n_atom_site.label_asym_id\n_atom_site.label_seq_id\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 N N GLY A 1 0 0\n",
                       "bad: line 13: _atom_site row has 9 of 10 values")?.line == 13)  // short row
         error("data_x\nloop_\n_atom_site.id\n_atom_site.label_atom_id\n'N\n", "bad: line 5: unterminated quoted string")
-        expectError(.cannotOpen, "/nonexistent/x.pdb: ") { try Structure.read(path: "/nonexistent/x.pdb") }
+        expectError(.cannotOpen, mentioning: "/nonexistent/x.pdb: ") { try Structure.read(path: "/nonexistent/x.pdb") }
     }
 }
 

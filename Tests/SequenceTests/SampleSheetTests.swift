@@ -108,7 +108,7 @@ import TestSupport
     /// `betseq run plan`'s JSON: the workflow reads these keys.
     @Test func planHasTheWorkflowsKeys() throws {
         let sheet = try parse(header + "e\t1\tinput\ti.fq\ne\t1\tbound\tb.fq\n")
-        let json = String(decoding: try JSONFile.encode(StudyPlan(sheet), escapingSlashes: true), as: UTF8.self)
+        let json = String(decoding: try JSONFile.encode(StudyPlan(sheet), layout: .document), as: UTF8.self)
         for key in ["\"sheet\" : \"sheet.tsv\"", "\"bound_columns\" : [\n        \"bound_1\"", "\"reference_columns\" : [\n        \"input_1\"",
                     "\"column\" : \"bound_1\"", "\"files\" : [\n            \"runs\\/b.fq\"", "\"design\" : \"", "\"reference\" : \"input\""] {
             #expect(json.contains(key), "\(key) not in \(json)")

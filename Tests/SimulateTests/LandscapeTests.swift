@@ -15,7 +15,7 @@ import TestSupport
         let sd = (a.ddg.reduce(0) { $0 + $1 * $1 } / Double(a.count)).squareRoot()
         #expect(abs(sd - 0.5) < 0.02)  // σ = range/6; 4096 draws give sd within ~1.1 %·3
         expectError(.invalidOption, mentioning: "normal:RANGE needs a range from 0 to 100 kcal/mol, got -1") { _ = try Landscape.normal(range: -1, length: 6, seed: 1) }
-        expectError(.invalidOption) { _ = try Landscape.normal(range: 1, length: 13, seed: 1) }
+        expectError(.invalidDesign, mentioning: "13 variable bases: simulation enumerates all 4^L sequences and supports 1 ≤ L ≤ 12") { _ = try Landscape.normal(range: 1, length: 13, seed: 1) }
     }
 }
 

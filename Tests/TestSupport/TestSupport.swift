@@ -57,11 +57,11 @@ public func thrownError(_ body: () throws -> Void) -> BETSeqError? {
 /// Expects `body` to throw a BETSeqError of `kind` whose one-line description contains each of
 /// `mentions` (the file, the line, what was expected); records an issue otherwise. Returns the error.
 @discardableResult
-public func expectError(_ kind: BETSeqError.Kind, mentioning mentions: String..., sourceLocation: SourceLocation = #_sourceLocation,
-                        _ body: () throws -> Void) -> BETSeqError? {
+public func expectError<T>(_ kind: BETSeqError.Kind, mentioning mentions: String..., sourceLocation: SourceLocation = #_sourceLocation,
+                           _ body: () throws -> T) -> BETSeqError? {
     let error: BETSeqError
     do {
-        try body()
+        _ = try body()
         Issue.record("expected a \(kind) error; nothing was thrown", sourceLocation: sourceLocation)
         return nil
     } catch let e as BETSeqError {

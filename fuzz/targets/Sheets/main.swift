@@ -14,7 +14,7 @@ func fuzzSheets(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         for e in sheet.experiments {
             _ = (e.countColumns, e.boundColumns, e.referenceColumns)
         }
-        _ = try JSONFile.encode(StudyPlan(sheet), escapingSlashes: true)
+        _ = try JSONFile.encode(StudyPlan(sheet), layout: .document)
         _ = SampleSheet.format(rows: sheet.experiments.flatMap { e in
             e.samples.flatMap { s in s.files.map { SampleSheet.Row(experiment: e.name, replicate: s.replicate, fraction: s.fraction, fastq: $0) } }
         })
